@@ -1,0 +1,1 @@
+"""Users, postings (user ↔ office ↔ role), login, MFA, API tokens."""

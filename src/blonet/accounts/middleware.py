@@ -1,0 +1,51 @@
+"""Send a signed-in user who must use MFA but has not set it up to the TOTP set-up page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/admin/logout")
+
+
+class RequireMfaMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            settings.BLONET_REQUIRE_MFA
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(ALLOWED_PREFIXES)
+            and user.needs_mfa()  # type: ignore[union-attr]
+            and not _has_totp(user)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "error": {
+                            "code": "mfa_required",
+                            "fields": {},
+                            "message": _("Set up two-factor authentication first."),
+                        }
+                    },
+                    status=403,
+                )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+def _has_totp(user: object) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    cached = getattr(user, "_has_totp", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._has_totp = cached  # type: ignore[attr-defined]
+    return bool(cached)

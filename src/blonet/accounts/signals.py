@@ -1,0 +1,27 @@
+"""Logins and failed logins are audited (no password, no personal data beyond the username)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from blonet.audit.services import audit_event_record
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_event_record(actor=user, action="accounts.login", target=user)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_event_record(actor=user, action="accounts.logout", target=user)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
+    username = str(credentials.get("username") or credentials.get("login") or "")[:150]
+    audit_event_record(actor=None, action="accounts.login_failed", data={"username": username})

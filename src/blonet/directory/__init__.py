@@ -1,0 +1,1 @@
+"""The directory of the border network: countries, agencies, sites, offices, counterpart pairs."""
