@@ -1,0 +1,187 @@
+"""File interface: screen a query file against a watchlist file without a database.
+
+``run_match`` is what the ``blonet screening_match`` management command calls; this module is
+also runnable as ``python -m blonet.screening.matching W Q R --top K``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .files import (
+    Record,
+    ResultRow,
+    Severity,
+    RowIssue,
+    contains_control_characters,
+    iter_records,
+    write_issues,
+    write_results,
+)
+from .index import ScreeningIndex
+from .subject import Subject, make_subject
+
+__all__ = ["DEFAULT_MIN_SCORE", "MatchSummary", "main", "run_match"]
+
+DEFAULT_MIN_SCORE = 0.3
+"""Candidates below this score are not written. Hits start at ``score.HIT_THRESHOLD``."""
+
+
+@dataclass(slots=True)
+class MatchSummary:
+    watchlist_rows: int = 0
+    watchlist_loaded: int = 0
+    queries_rows: int = 0
+    queries_screened: int = 0
+    queries_with_candidates: int = 0
+    result_rows: int = 0
+    index_seconds: float = 0.0
+    screening_seconds: float = 0.0
+    issues: list[RowIssue] = field(default_factory=list)
+    issues_path: str = ""
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "error")
+
+    def lines(self) -> list[str]:
+        out = [
+            f"watchlist: {self.watchlist_loaded} of {self.watchlist_rows} rows loaded "
+            f"in {self.index_seconds:.1f} s",
+            f"queries: {self.queries_screened} of {self.queries_rows} rows screened in "
+            f"{self.screening_seconds:.1f} s; {self.queries_with_candidates} with candidates; "
+            f"{self.result_rows} result rows written",
+            f"issues: {self.errors} rows rejected, {len(self.issues) - self.errors} warnings"
+            + (f" (all listed in {self.issues_path})" if self.issues_path else ""),
+        ]
+        return out
+
+
+def _subject(
+    rec: Record, file: str, issues: list[RowIssue], *, family_first: bool
+) -> Subject | None:
+    """Subject for a record; adds issues; None if the row cannot be screened."""
+    if not rec.name.strip():
+        issues.append(RowIssue(file, rec.line, "error", "name is empty", rec.id))
+        return None
+    if contains_control_characters(rec.name):
+        issues.append(
+            RowIssue(file, rec.line, "warning", "control characters removed from name", rec.id)
+        )
+    subject = make_subject(
+        rec.id, rec.name, rec.aliases, rec.dob, rec.nationality, rec.doc_number,
+        family_first=family_first,
+    )  # fmt: skip
+    usable = subject.screenable
+    for msg in subject.issues:
+        severity: Severity = "warning" if usable else "error"
+        issues.append(RowIssue(file, rec.line, severity, msg, rec.id))
+    if not usable:
+        if not subject.issues:
+            issues.append(RowIssue(file, rec.line, "error", "name has nothing to match on", rec.id))
+        return None
+    return subject
+
+
+def load_watchlist(path: str | Path, summary: MatchSummary) -> ScreeningIndex:
+    """Build an index from a watchlist file, recording rows and issues in ``summary``."""
+    index = ScreeningIndex()
+    file = Path(path).name
+    first_line: dict[str, int] = {}
+    for item in iter_records(path):
+        if isinstance(item, RowIssue):
+            summary.issues.append(item)
+            if item.severity == "error" and item.line > 0:
+                summary.watchlist_rows += 1
+            continue
+        summary.watchlist_rows += 1
+        if item.id in first_line:
+            msg = f"duplicate id, first used on line {first_line[item.id]}"
+            summary.issues.append(RowIssue(file, item.line, "error", msg, item.id))
+            continue
+        subject = _subject(item, file, summary.issues, family_first=True)
+        if subject is not None:
+            first_line[item.id] = item.line
+            index.add(subject)
+            summary.watchlist_loaded += 1
+    return index
+
+
+def run_match(
+    watchlist_path: str | Path,
+    queries_path: str | Path,
+    out_path: str | Path,
+    top_k: int = 10,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> MatchSummary:
+    """Screen every query against the watchlist and write ``query_id,entry_id,score,rank``.
+
+    Up to ``top_k`` rows per query with score >= ``min_score``, best first; a query with no
+    candidate gives no row. Rejected rows and warnings are returned in the summary and, if
+    there are any, also written next to the output as ``<out>.issues.csv``.
+    """
+    summary = MatchSummary()
+    t0 = time.perf_counter()
+    index = load_watchlist(watchlist_path, summary)
+    summary.index_seconds = time.perf_counter() - t0
+    qfile = Path(queries_path).name
+    seen: dict[str, int] = {}
+    t1 = time.perf_counter()
+    with open(out_path, "w", encoding="utf-8", newline="") as out:
+        write_results(out, [])
+        for item in iter_records(queries_path):
+            if isinstance(item, RowIssue):
+                summary.issues.append(item)
+                if item.severity == "error" and item.line > 0:
+                    summary.queries_rows += 1
+                continue
+            summary.queries_rows += 1
+            if item.id in seen:
+                msg = f"duplicate query id, first used on line {seen[item.id]}"
+                summary.issues.append(RowIssue(qfile, item.line, "warning", msg, item.id))
+            else:
+                seen[item.id] = item.line
+            subject = _subject(item, qfile, summary.issues, family_first=False)
+            if subject is None:
+                continue
+            summary.queries_screened += 1
+            matches = index.search(subject, top_k=top_k, min_score=min_score, explain=False)
+            if matches:
+                summary.queries_with_candidates += 1
+            summary.result_rows += write_results(
+                out, (ResultRow(item.id, m.entry_id, m.score, r) for r, m in enumerate(matches, 1))
+            )
+    summary.screening_seconds = time.perf_counter() - t1
+    if summary.issues:
+        issues_path = Path(str(out_path) + ".issues.csv")
+        write_issues(issues_path, summary.issues)
+        summary.issues_path = str(issues_path)
+    return summary
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m blonet.screening.matching",
+        description="Screen a query file against a watchlist file (CSV or JSONL).",
+    )
+    parser.add_argument("watchlist")
+    parser.add_argument("queries")
+    parser.add_argument("out")
+    parser.add_argument("--top", type=int, default=10, help="rows per query (default 10)")
+    parser.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE)
+    args = parser.parse_args(argv)
+    if args.top < 1:
+        parser.error("--top must be at least 1")
+    summary = run_match(args.watchlist, args.queries, args.out, args.top, args.min_score)
+    for line in summary.lines():
+        print(line)
+    for issue in summary.issues[:20]:
+        print(f"  {issue}", file=sys.stderr)
+    if len(summary.issues) > 20:
+        print(f"  ... {len(summary.issues) - 20} more in {summary.issues_path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,217 @@
+"""In-memory inverted index for candidate generation.
+
+Every distinct name token (by skeleton) gets an id in a vocabulary. Tokens are found
+fuzzily through a deletion index over their phonetic keys (SymSpell style: a key and the keys
+with one or two letters deleted), so a query token reaches spelling variants and typos without
+scanning the vocabulary. Names are posted under every *pair* of their tokens (family + given,
+family + patronymic, ...), order-free, so a query only reads the postings of people sharing
+two name parts with it: the cost follows the number of real namesakes, not the list size.
+Names with a single token, and queries that find nothing through pairs, use per-token
+postings of bounded length.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from itertools import combinations
+
+from .names import NameToken, ParsedName
+from .score import Match, score_subjects, token_similarity
+from .subject import Subject
+
+__all__ = ["ScreeningIndex"]
+
+_TOKEN_MIN_SIM = 0.6  # vocabulary tokens below this similarity are not followed
+_MAX_TOKENS_PER_QUERY_TOKEN = 10
+_MAX_CANDIDATES = 3000  # entries scored in full per query, best estimates first
+_SINGLE_POSTING_CAP = 2000  # per-token postings longer than this are not read as a fallback
+_SHIFT = 24
+
+
+def _deletions(key: str) -> set[str]:
+    """The key and its variants with up to one (length 4-6) or two (7+) letters deleted."""
+    n = len(key)
+    out = {key}
+    if n < 4:
+        return out
+    first = {key[:i] + key[i + 1 :] for i in range(n)}
+    out |= first
+    if n >= 7:
+        for k in first:
+            out.update(k[:i] + k[i + 1 :] for i in range(len(k)))
+    return out
+
+
+class ScreeningIndex:
+    """Watchlist subjects with fuzzy candidate generation; add/remove are incremental."""
+
+    def __init__(self) -> None:
+        self._vocab: dict[str, int] = {}
+        self._tokens: list[NameToken] = []  # representative token per vocabulary id
+        self._del_index: dict[str, list[int]] = {}
+        self._pairs: dict[int, list[int]] = {}
+        self._singles: dict[int, list[int]] = {}
+        self._slots: list[tuple[str, tuple[int, ...]] | None] = []  # slot -> (entry id, tids)
+        self._entries: dict[str, Subject] = {}
+        self._entry_slots: dict[str, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._entries
+
+    def get(self, entry_id: str) -> Subject | None:
+        return self._entries.get(entry_id)
+
+    # --- building ---------------------------------------------------------------------
+
+    def _tid(self, tok: NameToken) -> int:
+        tid = self._vocab.get(tok.skel)
+        if tid is None:
+            tid = len(self._tokens)
+            self._vocab[tok.skel] = tid
+            self._tokens.append(tok)
+            for variant in _deletions(tok.key):
+                self._del_index.setdefault(variant, []).append(tid)
+        return tid
+
+    @staticmethod
+    def _pair_codes(tids: tuple[int, ...]) -> set[int]:
+        return {
+            (a << _SHIFT) | b if a <= b else (b << _SHIFT) | a for a, b in combinations(tids, 2)
+        }
+
+    def add(self, subject: Subject) -> None:
+        """Add (or replace) a subject."""
+        if subject.id in self._entries:
+            self.remove(subject.id)
+        self._entries[subject.id] = subject
+        slots: list[int] = []
+        for name in subject.names:
+            tids = tuple(dict.fromkeys(self._tid(t) for t in name.tokens if not t.is_initial))
+            if not tids:
+                continue
+            slot = len(self._slots)
+            self._slots.append((subject.id, tids))
+            slots.append(slot)
+            for code in self._pair_codes(tids):
+                self._pairs.setdefault(code, []).append(slot)
+            for tid in tids:
+                self._singles.setdefault(tid, []).append(slot)
+        self._entry_slots[subject.id] = slots
+
+    def add_many(self, subjects: Iterable[Subject]) -> None:
+        for s in subjects:
+            self.add(s)
+
+    def remove(self, entry_id: str) -> bool:
+        """Remove a subject; False if it was not in the index."""
+        if self._entries.pop(entry_id, None) is None:
+            return False
+        for slot in self._entry_slots.pop(entry_id, []):
+            item = self._slots[slot]
+            if item is None:
+                continue
+            _, tids = item
+            for code in self._pair_codes(tids):
+                self._discard(self._pairs, code, slot)
+            for tid in tids:
+                self._discard(self._singles, tid, slot)
+            self._slots[slot] = None
+        return True
+
+    @staticmethod
+    def _discard(postings: dict[int, list[int]], code: int, slot: int) -> None:
+        lst = postings.get(code)
+        if lst is None:
+            return
+        try:
+            lst.remove(slot)
+        except ValueError:
+            return
+        if not lst:
+            del postings[code]
+
+    # --- searching --------------------------------------------------------------------
+
+    def similar_tokens(self, tok: NameToken) -> list[tuple[int, float]]:
+        """Vocabulary ids of tokens similar to ``tok``, best first, with their similarity."""
+        seen: set[int] = set()
+        exact = self._vocab.get(tok.skel)
+        if exact is not None:
+            seen.add(exact)
+        if not tok.is_initial:
+            for variant in _deletions(tok.key):
+                seen.update(self._del_index.get(variant, ()))
+        found: list[tuple[int, float]] = []
+        for tid in seen:
+            sim = token_similarity(tok, self._tokens[tid])[0]
+            if sim >= _TOKEN_MIN_SIM:
+                found.append((tid, sim))
+        found.sort(key=lambda x: -x[1])
+        return found[:_MAX_TOKENS_PER_QUERY_TOKEN]
+
+    def _candidates(self, name: ParsedName) -> dict[str, float]:
+        """Entry ids with an optimistic estimate of their name similarity."""
+        toks = [t for t in name.tokens if not t.is_initial]
+        matches = [self.similar_tokens(t) for t in toks]
+        est: dict[int, float] = {}
+        for i, j in combinations(range(len(toks)), 2):
+            for a, sa in matches[i]:
+                for b, sb in matches[j]:
+                    if a == b:
+                        continue
+                    code = (a << _SHIFT) | b if a <= b else (b << _SHIFT) | a
+                    posting = self._pairs.get(code)
+                    if posting:
+                        value = sa + sb
+                        for slot in posting:
+                            if est.get(slot, 0.0) < value:
+                                est[slot] = value
+        if len(toks) == 1 or not est:
+            for m in matches:
+                for a, sa in m:
+                    posting = self._singles.get(a)
+                    if posting and len(posting) <= _SINGLE_POSTING_CAP:
+                        for slot in posting:
+                            if est.get(slot, 0.0) < sa:
+                                est[slot] = sa
+        by_entry: dict[str, float] = {}
+        for slot, value in est.items():
+            item = self._slots[slot]
+            if item is not None and by_entry.get(item[0], -1.0) < value:
+                by_entry[item[0]] = value
+        return by_entry
+
+    def search(
+        self, query: Subject, *, top_k: int = 10, min_score: float = 0.0, explain: bool = True
+    ) -> list[Match]:
+        """The ``top_k`` best entries for ``query`` with score >= ``min_score``, best first."""
+        cands: dict[str, float] = {}
+        for name in query.names:
+            for eid, value in self._candidates(name).items():
+                if cands.get(eid, -1.0) < value:
+                    cands[eid] = value
+        if len(cands) > _MAX_CANDIDATES:
+            keep = heapq.nlargest(_MAX_CANDIDATES, cands.items(), key=lambda kv: kv[1])
+            cands = dict(keep)
+        scored: list[Match] = []
+        for eid in cands:
+            m = score_subjects(query, self._entries[eid], explain=False)
+            if m.score >= min_score and m.score > 0.0:
+                scored.append(m)
+        top = heapq.nlargest(top_k, scored, key=lambda m: (m.score, m.entry_id))
+        if explain:
+            top = [score_subjects(query, self._entries[m.entry_id]) for m in top]
+        return top
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "entries": len(self._entries),
+            "names": sum(1 for s in self._slots if s is not None),
+            "vocabulary": len(self._tokens),
+            "deletion_keys": len(self._del_index),
+            "pair_keys": len(self._pairs),
+        }
