@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002, RUF003
 """Normalisation and transliteration: exact expectations and properties."""
 
 from hypothesis import given

@@ -16,8 +16,8 @@ from pathlib import Path
 from .files import (
     Record,
     ResultRow,
-    Severity,
     RowIssue,
+    Severity,
     contains_control_characters,
     iter_records,
     write_issues,

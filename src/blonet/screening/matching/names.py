@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002, RUF003  (Cyrillic and Latin look-alikes are the subject)
 """Personal names: tokens, patronymics, name order and the script/system a name is written in."""
 
 from __future__ import annotations

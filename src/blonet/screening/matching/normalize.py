@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002, RUF003  (Cyrillic and Latin look-alikes are the subject)
 """Unicode normalisation of names before transliteration.
 
 The pipeline is: NFKC, control characters removed, apostrophe and dash variants unified,

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002  (Cyrillic and Latin look-alikes are the subject)
 """Organisation names: legal forms removed, quotes dropped, transliterated to one skeleton."""
 
 from __future__ import annotations

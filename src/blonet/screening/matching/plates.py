@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (Cyrillic and Latin look-alikes are the subject)
 """Vehicle registration plates: Cyrillic/Latin look-alike letters folded, separators removed."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002, RUF003  (Cyrillic and Latin look-alikes are the subject)
 """Transliteration of names to one canonical Latin form, a skeleton and a phonetic key.
 
 Three levels, from most to least faithful, all computed on normalised text

@@ -1,0 +1,150 @@
+"""Scoring, explanations and the index."""
+
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from blonet.screening.matching import HIT_THRESHOLD, ScreeningIndex, make_subject, score_subjects
+
+ENTRY = make_subject("E1", "Курбонов Юсуф Абдуллоевич", dob="1985-03-12", nationality="TJK")
+
+
+def score(name: str, dob: str = "1985-03-12", nat: str = "") -> float:
+    return score_subjects(
+        make_subject("Q", name, dob=dob, nationality=nat, family_first=False), ENTRY
+    ).score
+
+
+def test_mrz_against_tajik_cyrillic_is_a_hit_with_explanation() -> None:
+    m = score_subjects(make_subject("Q", "QURBONOV<<YUSUF", dob="1985-03-12"), ENTRY)
+    assert m.score >= 0.95
+    assert m.is_hit
+    assert "family name Курбонов = QURBONOV (Tajik Cyrillic → MRZ)" in m.explanation
+    assert "given name Юсуф = YUSUF (Tajik Cyrillic → MRZ)" in m.explanation
+    assert "DOB 1985-03-12 exact" in m.explanation
+
+
+def test_variants_of_the_same_person_are_hits() -> None:
+    for name in [
+        "Qurbonov Yusuf Abdullo oʻgʻli",
+        "Курбанов Юсуф",
+        "Kurbanov Yusuf",
+        "Yusuf Qurbonov",
+        "Qurbonov Ýusuf",
+        "Qūrbonov Jusuf",
+        "QURBONOV YUSUF ABDULLOEVICH",
+        "Курбoнов Юсуф",  # Latin o inside the Cyrillic word
+    ]:
+        assert score(name) >= HIT_THRESHOLD, name
+
+
+def test_dob_variations_are_forgiven() -> None:
+    for dob in ["1985-12-03", "1984-03-12", "1985", "1985-01-01", ""]:
+        assert score("QURBONOV<<YUSUF", dob=dob) >= HIT_THRESHOLD, dob
+    swapped = score_subjects(make_subject("Q", "Qurbonov Yusuf", dob="1985-12-03"), ENTRY)
+    assert any("day/month swapped" in line for line in swapped.explanation)
+
+
+def test_namesake_with_another_dob_is_not_a_hit() -> None:
+    assert score("QURBONOV<<YUSUF", dob="1990-07-21") < HIT_THRESHOLD
+    assert score("Курбонов Юсуф Абдуллоевич", dob="1979-11-02") < HIT_THRESHOLD
+
+
+def test_look_alike_given_name_and_sibling_are_not_hits() -> None:
+    assert score("Qurbonov Yunus", dob="1985-03-12") < HIT_THRESHOLD
+    assert score("Курбонов Юнус Абдуллоевич", dob="1988-06-30") < HIT_THRESHOLD
+    assert score("Qurbonov", dob="1985-03-12") < HIT_THRESHOLD  # family name alone
+
+
+def test_document_number_and_nationality_are_evidence() -> None:
+    base = make_subject("E", "Aliyev Rustam", dob="1980", nationality="UZ", doc_number="AB 1234567")
+    q_doc = make_subject("Q", "Aliev Rustam", doc_number="AB1234567", nationality="UZB")
+    q_nodoc = make_subject("Q", "Aliev Rustam", nationality="UZB")
+    q_other_nat = make_subject("Q", "Aliev Rustam", nationality="KAZ")
+    s_doc = score_subjects(q_doc, base)
+    assert (
+        s_doc.score > score_subjects(q_nodoc, base).score > score_subjects(q_other_nat, base).score
+    )
+    assert "document number AB1234567 equal" in s_doc.explanation
+
+
+def test_aliases_are_matched() -> None:
+    entry = make_subject("E", "Иванов Пётр", aliases=["Rahimov Jamshid"], dob="1970-05-05")
+    m = score_subjects(make_subject("Q", "RAHIMOV<<JAMSHID", dob="1970-05-05"), entry)
+    assert m.is_hit
+    assert "matched alias 'Rahimov Jamshid'" in m.explanation
+
+
+def test_index_finds_the_person_among_namesakes() -> None:
+    idx = ScreeningIndex()
+    idx.add(ENTRY)
+    idx.add(make_subject("E2", "Курбонов Юсуф", dob="1990-01-20"))
+    idx.add(make_subject("E3", "Курбонов Юнус Абдуллоевич", dob="1987-02-02"))
+    idx.add(make_subject("E4", "Алиев Рустам"))
+    hits = idx.search(make_subject("Q", "QURBONOV<<YUSUF", dob="1985-12-03"), top_k=10)
+    assert [h.entry_id for h in hits][:2] == ["E1", "E2"]
+    assert hits[0].is_hit
+    assert not hits[1].is_hit
+    assert "E4" not in {h.entry_id for h in hits}
+
+
+def test_index_finds_typos_and_order_swaps() -> None:
+    idx = ScreeningIndex()
+    idx.add(make_subject("E1", "Тухтаев Уктам Рахимович", dob="1975-04-04"))
+    for q in [
+        "Toʻxtayev Oʻktam",
+        "Oktam Tukhtaev",
+        "TUKHTAIEV<<UKTAM",
+        "Tuxtayev Uktam",
+        "Tukhatev Uktam",
+    ]:
+        hits = idx.search(make_subject("Q", q, dob="1975-04-04"))
+        assert hits, q
+        assert hits[0].entry_id == "E1", q
+
+
+def test_incremental_add_and_remove_are_fast() -> None:
+    idx = ScreeningIndex()
+    for i in range(2000):
+        idx.add(make_subject(f"E{i}", f"Rahimov{i % 50} Jamshid{i % 37}", dob="1980"))
+    t0 = time.perf_counter()
+    idx.add(make_subject("NEW", "Qodirov Sherzod", dob="1991-09-09"))
+    assert idx.search(make_subject("Q", "Kadyrov Sherzod"))[0].entry_id == "NEW"
+    assert idx.remove("NEW")
+    assert not idx.search(make_subject("Q", "Kadyrov Sherzod"))
+    assert time.perf_counter() - t0 < 0.05
+    assert not idx.remove("NEW")
+    assert len(idx) == 2000
+
+
+name_text = st.text(
+    alphabet=st.sampled_from(
+        list("абвгдежзиклмнопрстуфхчшқўғҳӯAaBbDdEeIiKkLlMmNnOoQqRrSsUuYyʻ<- ")
+    ),
+    max_size=25,
+)
+dobs = st.sampled_from(["", "1985", "1985-03", "1985-03-12", "1985-12-03", "1990-01-01"])
+
+
+@settings(max_examples=200)
+@given(name_text, name_text, dobs, dobs)
+def test_score_is_symmetric_and_bounded(a: str, b: str, da: str, db: str) -> None:
+    sa = make_subject("A", a, dob=da)
+    sb = make_subject("B", b, dob=db)
+    s1 = score_subjects(sa, sb).score
+    s2 = score_subjects(sb, sa).score
+    assert 0.0 <= s1 <= 1.0
+    assert abs(s1 - s2) < 1e-9
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=60), st.text(max_size=12), st.text(max_size=5), st.text(max_size=10))
+def test_any_input_never_raises(name: str, dob: str, nat: str, doc: str) -> None:
+    idx = ScreeningIndex()
+    idx.add(ENTRY)
+    subject = make_subject("Q", name, [name[::-1]], dob, nat, doc, family_first=False)
+    idx.add(make_subject("X", name, (), dob, nat, doc))
+    for m in idx.search(subject):
+        assert 0.0 <= m.score <= 1.0
+    idx.remove("X")
