@@ -12,4 +12,4 @@ class Role(models.TextChoices):
 
 
 # Roles that never see personal data and so may work without MFA.
-ROLES_WITHOUT_MFA = frozenset({Role.PROGRAMME_VIEWER})
+ROLES_WITHOUT_MFA = frozenset({Role.PROGRAMME_VIEWER.value})

@@ -167,7 +167,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_FORM_FIELD = "username"  # allauth passes the login as `username`
 
 # Sessions end when idle.
 SESSION_COOKIE_AGE = env.int("BLONET_SESSION_IDLE_SECONDS", default=30 * 60)
