@@ -5,111 +5,376 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('precision', models.CharField(choices=[('exact', 'Exact'), ('approximate', 'Approximate'), ('placeholder', 'Placeholder')], default='exact', max_length=12, verbose_name='precision')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('code', models.CharField(max_length=2, primary_key=True, serialize=False, verbose_name='code')),
-                ('alpha3', models.CharField(max_length=3, unique=True, verbose_name='alpha-3 code')),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("approximate", "Approximate"),
+                            ("placeholder", "Placeholder"),
+                        ],
+                        default="exact",
+                        max_length=12,
+                        verbose_name="precision",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=2, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                (
+                    "alpha3",
+                    models.CharField(max_length=3, unique=True, verbose_name="alpha-3 code"),
+                ),
             ],
             options={
-                'verbose_name': 'country',
-                'verbose_name_plural': 'countries',
-                'ordering': ['code'],
+                "verbose_name": "country",
+                "verbose_name_plural": "countries",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('precision', models.CharField(choices=[('exact', 'Exact'), ('approximate', 'Approximate'), ('placeholder', 'Placeholder')], default='exact', max_length=12, verbose_name='precision')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('id', models.SlugField(max_length=80, primary_key=True, serialize=False, verbose_name='identifier')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_ru', models.CharField(blank=True, max_length=200, verbose_name='name in Russian')),
-                ('kind', models.CharField(choices=[('border_service', 'Border service'), ('customs', 'Customs'), ('police', 'Police / internal affairs'), ('drug_control', 'Drug control'), ('state_security', 'State security'), ('prosecutor', 'Prosecutor'), ('regional_centre', 'Regional centre'), ('international_org', 'International organisation')], max_length=20, verbose_name='kind')),
-                ('abbreviation', models.CharField(blank=True, max_length=30, verbose_name='abbreviation')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='directory.country', verbose_name='country')),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("approximate", "Approximate"),
+                            ("placeholder", "Placeholder"),
+                        ],
+                        default="exact",
+                        max_length=12,
+                        verbose_name="precision",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "id",
+                    models.SlugField(
+                        max_length=80, primary_key=True, serialize=False, verbose_name="identifier"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_ru",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in Russian"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("border_service", "Border service"),
+                            ("customs", "Customs"),
+                            ("police", "Police / internal affairs"),
+                            ("drug_control", "Drug control"),
+                            ("state_security", "State security"),
+                            ("prosecutor", "Prosecutor"),
+                            ("regional_centre", "Regional centre"),
+                            ("international_org", "International organisation"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "abbreviation",
+                    models.CharField(blank=True, max_length=30, verbose_name="abbreviation"),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agencies",
+                        to="directory.country",
+                        verbose_name="country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency',
-                'verbose_name_plural': 'agencies',
-                'ordering': ['country_id', 'name'],
+                "verbose_name": "agency",
+                "verbose_name_plural": "agencies",
+                "ordering": ["country_id", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('precision', models.CharField(choices=[('exact', 'Exact'), ('approximate', 'Approximate'), ('placeholder', 'Placeholder')], default='exact', max_length=12, verbose_name='precision')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('id', models.SlugField(max_length=80, primary_key=True, serialize=False, verbose_name='identifier')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_ru', models.CharField(blank=True, max_length=200, verbose_name='name in Russian')),
-                ('kind', models.CharField(choices=[('bcp', 'Border crossing point'), ('border_outpost', 'Border outpost'), ('airport', 'Airport'), ('terminal', 'Port, rail or logistics terminal'), ('imt_office', 'Mobile team office'), ('situation_centre', 'Situation centre'), ('regional_centre', 'Regional centre'), ('headquarters', 'Headquarters')], max_length=20, verbose_name='kind')),
-                ('lat', models.DecimalField(decimal_places=5, max_digits=8, null=True, verbose_name='latitude')),
-                ('lon', models.DecimalField(decimal_places=5, max_digits=8, null=True, verbose_name='longitude')),
-                ('coord_precision', models.CharField(blank=True, choices=[('exact', 'Exact (within about 100 m)'), ('approximate', 'Approximate (within a few km)'), ('city', 'City')], max_length=12, verbose_name='coordinate precision')),
-                ('border_country', models.ForeignKey(blank=True, help_text='The neighbouring country, for a site on a border.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='facing_sites', to='directory.country', verbose_name='across the border')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='directory.country', verbose_name='country')),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("approximate", "Approximate"),
+                            ("placeholder", "Placeholder"),
+                        ],
+                        default="exact",
+                        max_length=12,
+                        verbose_name="precision",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "id",
+                    models.SlugField(
+                        max_length=80, primary_key=True, serialize=False, verbose_name="identifier"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_ru",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in Russian"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bcp", "Border crossing point"),
+                            ("border_outpost", "Border outpost"),
+                            ("airport", "Airport"),
+                            ("terminal", "Port, rail or logistics terminal"),
+                            ("imt_office", "Mobile team office"),
+                            ("situation_centre", "Situation centre"),
+                            ("regional_centre", "Regional centre"),
+                            ("headquarters", "Headquarters"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "lat",
+                    models.DecimalField(
+                        decimal_places=5, max_digits=8, null=True, verbose_name="latitude"
+                    ),
+                ),
+                (
+                    "lon",
+                    models.DecimalField(
+                        decimal_places=5, max_digits=8, null=True, verbose_name="longitude"
+                    ),
+                ),
+                (
+                    "coord_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("exact", "Exact (within about 100 m)"),
+                            ("approximate", "Approximate (within a few km)"),
+                            ("city", "City"),
+                        ],
+                        max_length=12,
+                        verbose_name="coordinate precision",
+                    ),
+                ),
+                (
+                    "border_country",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The neighbouring country, for a site on a border.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="facing_sites",
+                        to="directory.country",
+                        verbose_name="across the border",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sites",
+                        to="directory.country",
+                        verbose_name="country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site',
-                'verbose_name_plural': 'sites',
-                'ordering': ['country_id', 'name'],
+                "verbose_name": "site",
+                "verbose_name_plural": "sites",
+                "ordering": ["country_id", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Office',
+            name="Office",
             fields=[
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('precision', models.CharField(choices=[('exact', 'Exact'), ('approximate', 'Approximate'), ('placeholder', 'Placeholder')], default='exact', max_length=12, verbose_name='precision')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('id', models.SlugField(max_length=80, primary_key=True, serialize=False, verbose_name='identifier')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_ru', models.CharField(blank=True, max_length=200, verbose_name='name in Russian')),
-                ('kind', models.CharField(choices=[('BLO', 'Border Liaison Office'), ('IMT', 'Interagency Mobile Team'), ('OCT', 'Operations Coordination Team'), ('SC', 'Situation centre'), ('ACCU', 'Air Cargo Control Unit'), ('PCU', 'Port Control Unit'), ('HQ', 'Headquarters'), ('RC', 'Regional centre')], max_length=8, verbose_name='kind')),
-                ('opened', models.CharField(blank=True, help_text='YYYY, YYYY-MM or YYYY-MM-DD.', max_length=10, verbose_name='opened')),
-                ('open_by', models.DateField(blank=True, help_text='Known to be in service by this date, opening date unknown.', null=True, verbose_name='in service by')),
-                ('open_after', models.DateField(blank=True, null=True, verbose_name='opened after')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offices', to='directory.agency', verbose_name='agency')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offices', to='directory.country', verbose_name='country')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offices', to='directory.site', verbose_name='site')),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("approximate", "Approximate"),
+                            ("placeholder", "Placeholder"),
+                        ],
+                        default="exact",
+                        max_length=12,
+                        verbose_name="precision",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "id",
+                    models.SlugField(
+                        max_length=80, primary_key=True, serialize=False, verbose_name="identifier"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_ru",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in Russian"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("BLO", "Border Liaison Office"),
+                            ("IMT", "Interagency Mobile Team"),
+                            ("OCT", "Operations Coordination Team"),
+                            ("SC", "Situation centre"),
+                            ("ACCU", "Air Cargo Control Unit"),
+                            ("PCU", "Port Control Unit"),
+                            ("HQ", "Headquarters"),
+                            ("RC", "Regional centre"),
+                        ],
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "opened",
+                    models.CharField(
+                        blank=True,
+                        help_text="YYYY, YYYY-MM or YYYY-MM-DD.",
+                        max_length=10,
+                        verbose_name="opened",
+                    ),
+                ),
+                (
+                    "open_by",
+                    models.DateField(
+                        blank=True,
+                        help_text="Known to be in service by this date, opening date unknown.",
+                        null=True,
+                        verbose_name="in service by",
+                    ),
+                ),
+                (
+                    "open_after",
+                    models.DateField(blank=True, null=True, verbose_name="opened after"),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offices",
+                        to="directory.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offices",
+                        to="directory.country",
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offices",
+                        to="directory.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'office',
-                'verbose_name_plural': 'offices',
-                'ordering': ['country_id', 'kind', 'name'],
+                "verbose_name": "office",
+                "verbose_name_plural": "offices",
+                "ordering": ["country_id", "kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='CounterpartPair',
+            name="CounterpartPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('precision', models.CharField(choices=[('exact', 'Exact'), ('approximate', 'Approximate'), ('placeholder', 'Placeholder')], default='exact', max_length=12, verbose_name='precision')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('office_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairs_as_a', to='directory.office', verbose_name='office')),
-                ('office_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairs_as_b', to='directory.office', verbose_name='counterpart')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("approximate", "Approximate"),
+                            ("placeholder", "Placeholder"),
+                        ],
+                        default="exact",
+                        max_length=12,
+                        verbose_name="precision",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "office_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairs_as_a",
+                        to="directory.office",
+                        verbose_name="office",
+                    ),
+                ),
+                (
+                    "office_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairs_as_b",
+                        to="directory.office",
+                        verbose_name="counterpart",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'counterpart pair',
-                'verbose_name_plural': 'counterpart pairs',
-                'ordering': ['office_a_id', 'office_b_id'],
-                'constraints': [models.UniqueConstraint(fields=('office_a', 'office_b'), name='counterpart_pair_unique'), models.CheckConstraint(condition=models.Q(('office_a__lt', models.F('office_b'))), name='counterpart_pair_ordered')],
+                "verbose_name": "counterpart pair",
+                "verbose_name_plural": "counterpart pairs",
+                "ordering": ["office_a_id", "office_b_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("office_a", "office_b"), name="counterpart_pair_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("office_a__lt", models.F("office_b"))),
+                        name="counterpart_pair_ordered",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='site',
-            constraint=models.CheckConstraint(condition=models.Q(('border_country', models.F('country')), _negated=True), name='site_border_other_country'),
+            model_name="site",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("border_country", models.F("country")), _negated=True),
+                name="site_border_other_country",
+            ),
         ),
     ]

@@ -107,7 +107,7 @@ _GLIDE_I_NEXT = frozenset("aou")
 _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("shch", "sh"), ("tsch", "ch"), ("dzh", "j"), ("sch", "sh"), ("tch", "ch"), ("tsh", "ch"),
     ("kh", "h"), ("gh", "g"), ("g'", "g"), ("o'", "o"), ("zh", "j"), ("dj", "j"), ("ts", "c"),
-    ("tz", "c"), ("ck", "k"), ("ph", "f"), ("ou", "u"), ("sh", "S"), ("ch", "C"), ("ng", "n"),
+    ("tz", "c"), ("cz", "c"), ("shh", "sh"), ("ck", "k"), ("ph", "f"), ("ou", "u"), ("sh", "S"), ("ch", "C"), ("ng", "n"),
     ("x", "h"), ("q", "k"), ("w", "v"), ("c", "c"), ("'", ""),
 )  # fmt: skip
 _RULES_BY_FIRST: dict[str, list[tuple[str, str]]] = {}
@@ -163,6 +163,8 @@ def skeleton(word: str) -> str:
     """
     lat = to_latin(word).replace("-", "").replace(" ", "")
     folded = _consonant_fold(lat)
+    if len(folded) > 2 and folded[-1] == "j" and folded[-2] in _VOWELS:
+        folded = folded[:-1] + "y"  # GOST/ISO "Sergej", "Tsoj": a final j after a vowel is й
     folded = _dedupe(_drop_glides(folded))
     return folded.replace("S", "sh").replace("C", "ch")
 

@@ -76,6 +76,6 @@ class Command(BaseCommand):
                     posting_create(actor=None, user=user, office_id=office_id, role=role)
                 rows.append((username, str(Role(role).label), office_id))
         width = max(len(r[0]) for r in rows)
-        self.stdout.write("Demo logins (password for all: %s)" % password)
+        self.stdout.write(f"Demo logins (password for all: {password})")
         for username, role_label, office_id in rows:
             self.stdout.write(f"  {username.ljust(width)}  {role_label} — {office_id}")
