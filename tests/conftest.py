@@ -13,10 +13,6 @@ from pathlib import Path
 
 import pytest
 
-# The Playwright sync API runs an event loop in the test thread; Django's ORM refuses to run there
-# unless told it is safe (it is: the loop only drives the browser).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 STRICT = os.environ.get("BLONET_TEST_STRICT") == "1"
 CHROMIUM = "/usr/bin/chromium"
 TESTS_DIR = Path(__file__).parent
