@@ -94,6 +94,7 @@ class DobMatch(StrEnum):
     PLACEHOLDER = "consistent (01-01 placeholder)"
     SWAPPED = "day/month swapped"
     YEAR_OFF = "year ±1"
+    YEAR_OFF_PARTIAL = "year ±1 (partial date)"
     DIGIT_TYPO = "one digit differs"
     MISSING = "missing"
     MISMATCH = "mismatch"
@@ -106,7 +107,7 @@ class DobResult:
 
 
 def _one_digit_apart(a: int, b: int) -> bool:
-    sa, sb = f"{a:04d}", f"{b:04d}"
+    sa, sb = f"{a:02d}", f"{b:02d}"
     return sum(x != y for x, y in zip(sa, sb, strict=True)) == 1
 
 
@@ -119,12 +120,11 @@ def compare_dob(a: PartialDate | None, b: PartialDate | None) -> DobResult:
         return DobResult(kind, f"DOB {a} {'exact' if kind is DobMatch.EXACT else 'equal'}")
     same_year = a.year == b.year
     year_off = abs(a.year - b.year) == 1
-    year_typo = not same_year and _one_digit_apart(a.year, b.year)
     if a.month is None or b.month is None:
         if same_year:
             return DobResult(DobMatch.PARTIAL, f"DOB {a} consistent with {b}")
         if year_off:
-            return DobResult(DobMatch.YEAR_OFF, f"DOB year {a.year} vs {b.year} (±1)")
+            return DobResult(DobMatch.YEAR_OFF_PARTIAL, f"DOB year {a.year} vs {b.year} (±1)")
         return DobResult(DobMatch.MISMATCH, f"DOB {a} vs {b} differ")
     if same_year and (a.is_placeholder or b.is_placeholder):
         return DobResult(DobMatch.PLACEHOLDER, f"DOB {a} vs {b}: 01-01 placeholder, year equal")
@@ -133,15 +133,14 @@ def compare_dob(a: PartialDate | None, b: PartialDate | None) -> DobResult:
             return DobResult(DobMatch.PARTIAL, f"DOB {a} consistent with {b}")
         if same_year and (a.month == b.day or b.month == a.day):
             return DobResult(DobMatch.SWAPPED, f"DOB {a} vs {b}: day/month swapped")
-        if (year_off or year_typo) and a.month == b.month:
-            return DobResult(DobMatch.YEAR_OFF, f"DOB {a} vs {b}: year differs by one")
+        if year_off and a.month == b.month:
+            return DobResult(DobMatch.YEAR_OFF_PARTIAL, f"DOB {a} vs {b}: year ±1")
         return DobResult(DobMatch.MISMATCH, f"DOB {a} vs {b} differ")
     md_equal = a.month == b.month and a.day == b.day
     if same_year and a.month == b.day and a.day == b.month:
         return DobResult(DobMatch.SWAPPED, f"DOB {a} vs {b}: day/month swapped")
-    if md_equal and (year_off or year_typo):
-        how = "year ±1" if year_off else "one digit of the year differs"
-        return DobResult(DobMatch.YEAR_OFF, f"DOB {a} vs {b}: {how}")
+    if md_equal and year_off:
+        return DobResult(DobMatch.YEAR_OFF, f"DOB {a} vs {b}: year ±1")
     if same_year and (
         (a.month == b.month and _one_digit_apart(a.day, b.day))
         or (a.day == b.day and _one_digit_apart(a.month, b.month))

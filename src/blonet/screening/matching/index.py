@@ -197,15 +197,30 @@ class ScreeningIndex:
         if len(cands) > _MAX_CANDIDATES:
             keep = heapq.nlargest(_MAX_CANDIDATES, cands.items(), key=lambda kv: kv[1])
             cands = dict(keep)
-        scored: list[Match] = []
+        scored: list[tuple[Match, int]] = []
         for eid in cands:
-            m = score_subjects(query, self._entries[eid], explain=False)
+            entry = self._entries[eid]
+            n = self.namesakes(eid) if query.dob is None or entry.dob is None else 1
+            m = score_subjects(query, entry, explain=False, namesakes=n)
             if m.score >= min_score and m.score > 0.0:
-                scored.append(m)
-        top = heapq.nlargest(top_k, scored, key=lambda m: (m.score, m.entry_id))
+                scored.append((m, n))
+        top = heapq.nlargest(top_k, scored, key=lambda mn: (mn[0].score, mn[0].entry_id))
         if explain:
-            top = [score_subjects(query, self._entries[m.entry_id]) for m in top]
-        return top
+            return [score_subjects(query, self._entries[m.entry_id], namesakes=n) for m, n in top]
+        return [m for m, _ in top]
+
+    def namesakes(self, entry_id: str) -> int:
+        """How many entries share the first two name parts of the entry's main name."""
+        slots = self._entry_slots.get(entry_id)
+        item = self._slots[slots[0]] if slots else None
+        if item is None:
+            return 1
+        tids = item[1]
+        if len(tids) == 1:
+            return max(1, len(self._singles.get(tids[0], ())))
+        a, b = tids[0], tids[1]
+        code = (a << _SHIFT) | b if a <= b else (b << _SHIFT) | a
+        return max(1, len(self._pairs.get(code, ())))
 
     def stats(self) -> dict[str, int]:
         return {

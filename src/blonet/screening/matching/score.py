@@ -8,6 +8,7 @@ different date of birth falls below ``HIT_THRESHOLD``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -35,7 +36,8 @@ HIT_THRESHOLD = 0.80
 
 DOB_FACTORS: dict[DobMatch, float] = {
     DobMatch.EXACT: 1.0,
-    DobMatch.PARTIAL: 0.97,
+    DobMatch.PARTIAL: 0.95,
+    DobMatch.YEAR_OFF_PARTIAL: 0.86,
     DobMatch.PLACEHOLDER: 0.96,
     DobMatch.SWAPPED: 0.96,
     DobMatch.YEAR_OFF: 0.94,
@@ -44,6 +46,8 @@ DOB_FACTORS: dict[DobMatch, float] = {
     DobMatch.MISMATCH: 0.62,
 }
 _NAT_EQUAL, _NAT_UNKNOWN, _NAT_DIFFERENT = 1.0, 0.98, 0.92
+_DOB_EXACT_PULL = 0.25  # a full date of birth that agrees confirms a near name match
+_MISSING_DOB_PER_DOUBLING = 0.06
 _DOC_EQUAL_PULL = 0.6  # share of the remaining distance to 1 closed by an equal document number
 _MIN_PAIR_SIM = 0.5  # token pairs below this are left unaligned
 _ONE_PART_PENALTY = 0.25  # only one name part (family or given) matched
@@ -219,8 +223,21 @@ def _explain_names(cmp: NameComparison, q: ParsedName, e: ParsedName) -> list[st
     return lines
 
 
-def score_subjects(query: Subject, entry: Subject, *, explain: bool = True) -> Match:
-    """Score ``query`` against ``entry`` (best of the entry's names and aliases)."""
+def missing_dob_factor(namesakes: int) -> float:
+    """Factor for a name-only match (DOB missing on a side) given how many list entries share
+    the name: a rare name alone is good evidence, a name shared by many entries is not."""
+    n = max(1, namesakes)
+    return max(0.6, DOB_FACTORS[DobMatch.MISSING] - _MISSING_DOB_PER_DOUBLING * math.log2(n))
+
+
+def score_subjects(
+    query: Subject, entry: Subject, *, explain: bool = True, namesakes: int = 1
+) -> Match:
+    """Score ``query`` against ``entry`` (best of the entry's names and aliases).
+
+    ``namesakes`` is how many watchlist entries carry the entry's name (the index knows it);
+    it only matters when a date of birth is missing on one side.
+    """
     best: tuple[float, NameComparison, ParsedName, ParsedName] | None = None
     for qn in query.names:
         for en in entry.names:
@@ -231,7 +248,12 @@ def score_subjects(query: Subject, entry: Subject, *, explain: bool = True) -> M
         return Match(entry.id, 0.0, ["names do not match"] if explain else [])
     name_score, cmp, qn, en = best
     dob = compare_dob(query.dob, entry.dob)
-    score = name_score * DOB_FACTORS[dob.kind]
+    if dob.kind is DobMatch.MISSING:
+        score = name_score * missing_dob_factor(namesakes)
+    else:
+        score = name_score * DOB_FACTORS[dob.kind]
+    if dob.kind is DobMatch.EXACT:
+        score += (1.0 - score) * _DOB_EXACT_PULL
     if query.nationality and entry.nationality:
         same = query.nationality == entry.nationality
         score *= _NAT_EQUAL if same else _NAT_DIFFERENT
@@ -246,7 +268,10 @@ def score_subjects(query: Subject, entry: Subject, *, explain: bool = True) -> M
     lines = _explain_names(cmp, qn, en)
     if len(entry.names) > 1 and en is not entry.names[0]:
         lines.append(f"matched alias {en.raw!r}")
-    lines.append(dob.text)
+    if dob.kind is DobMatch.MISSING and namesakes > 1:
+        lines.append(f"{dob.text}; {namesakes} list entries share this name")
+    else:
+        lines.append(dob.text)
     if query.nationality and entry.nationality:
         if query.nationality == entry.nationality:
             lines.append(f"nationality {entry.nationality} equal")

@@ -107,7 +107,8 @@ _GLIDE_I_NEXT = frozenset("aou")
 _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("shch", "sh"), ("tsch", "ch"), ("dzh", "j"), ("sch", "sh"), ("tch", "ch"), ("tsh", "ch"),
     ("kh", "h"), ("gh", "g"), ("g'", "g"), ("o'", "o"), ("zh", "j"), ("dj", "j"), ("ts", "c"),
-    ("tz", "c"), ("cz", "c"), ("shh", "sh"), ("ck", "k"), ("ph", "f"), ("ou", "u"), ("sh", "S"), ("ch", "C"), ("ng", "n"),
+    ("tz", "c"), ("cz", "c"), ("shh", "sh"), ("ck", "k"), ("ph", "f"), ("ou", "u"), ("sh", "S"),
+    ("ch", "C"), ("ng", "n"),
     ("x", "h"), ("q", "k"), ("w", "v"), ("c", "c"), ("'", ""),
 )  # fmt: skip
 _RULES_BY_FIRST: dict[str, list[tuple[str, str]]] = {}
