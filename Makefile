@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 demo: setup
 	$(DEMO_ENV) $(BIN)/blonet migrate --no-input -v 0
 	$(DEMO_ENV) $(BIN)/blonet directory_load
-	$(DEMO_ENV) $(BIN)/blonet accounts_demo_users
+	$(DEMO_ENV) $(BIN)/blonet demo_setup
 	$(DEMO_ENV) $(BIN)/blonet collectstatic --no-input -v 0
 	@echo
 	@echo "blonet demo: http://$(HOST):$(PORT)/  (SQLite under var/, one node, demo data)"

@@ -13,7 +13,7 @@ class PostingInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("blonet", {"fields": ("display_name", "clearance")}),
     )
     inlines = [PostingInline]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -20,8 +20,6 @@ class User(AbstractUser):
     clearance = models.PositiveSmallIntegerField(
         _("clearance"), choices=Classification.choices, default=Classification.RESTRICTED
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

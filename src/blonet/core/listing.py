@@ -34,5 +34,6 @@ def filtered_list(
         "query": query.urlencode(),
         **(context or {}),
     }
-    is_htmx = bool(getattr(request, "htmx", False)) and not getattr(request.htmx, "boosted", False)
+    htmx = getattr(request, "htmx", None)
+    is_htmx = bool(htmx) and not getattr(htmx, "boosted", False)
     return render(request, rows_template if is_htmx else template, ctx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -78,6 +79,10 @@ def pair_list_visible_to(*, user: Any) -> QuerySet[CounterpartPair]:
     )
 
 
+def _coord(value: Decimal | None) -> float:
+    return float(value) if value is not None else 0.0
+
+
 def directory_map_data(*, user: Any) -> dict[str, Any]:
     """Sites with their offices and the counterpart links, for the map."""
     offices_by_site: dict[str, list[dict[str, str]]] = {}
@@ -98,8 +103,8 @@ def directory_map_data(*, user: Any) -> dict[str, Any]:
             "kind_label": str(s.get_kind_display()),
             "country": s.country_id,
             "border": s.border_key,
-            "lat": float(s.lat),
-            "lon": float(s.lon),
+            "lat": _coord(s.lat),
+            "lon": _coord(s.lon),
             "coord_precision": s.coord_precision,
             "precision": s.precision,
             "offices": offices_by_site.get(s.id, []),
@@ -112,8 +117,8 @@ def directory_map_data(*, user: Any) -> dict[str, Any]:
             "b": p.office_b_id,
             "a_name": p.office_a.local_name,
             "b_name": p.office_b.local_name,
-            "from": [float(p.office_a.site.lat), float(p.office_a.site.lon)],
-            "to": [float(p.office_b.site.lat), float(p.office_b.site.lon)],
+            "from": [_coord(p.office_a.site.lat), _coord(p.office_a.site.lon)],
+            "to": [_coord(p.office_b.site.lat), _coord(p.office_b.site.lon)],
         }
         for p in pair_list_visible_to(user=user)
         if p.office_a.site.lat is not None and p.office_b.site.lat is not None

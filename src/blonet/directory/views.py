@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from blonet.core.access import access_of
 from blonet.core.errors import NotFound
 from blonet.core.listing import filtered_list
 from blonet.directory import selectors
@@ -44,7 +45,7 @@ def office_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "office": office,
             "counterparts": office.counterparts(),
             "staff": selectors.office_staff_visible_to(user=request.user, office=office),
-            "staff_hidden": office.country_id not in request.user.access_context().country_codes,
+            "staff_hidden": office.country_id not in access_of(request.user).country_codes,
         },
     )
 

@@ -62,7 +62,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
     mapping[LINE] = node.start_mark.line + 1
     return mapping
 
@@ -93,7 +93,7 @@ def parse(text: str) -> dict[str, Any]:
                 )
             ]
         )
-    return data
+    return {str(k): v for k, v in data.items()}
 
 
 @dataclass

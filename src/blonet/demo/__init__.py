@@ -1,0 +1,1 @@
+"""Demo set-up for `make demo` (composition root: may use every context)."""
