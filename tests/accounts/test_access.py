@@ -182,3 +182,37 @@ def test_forged_csrf_token_is_refused_and_audited(kz_officer):
 
 def test_user_model_is_custom():
     assert User._meta.label == "accounts.User"
+
+
+def test_admin_posting_changes_are_audited(client, directory, make_user):
+    admin = make_user("root", is_staff=True, is_superuser=True)
+    target = make_user("target")
+    client.force_login(admin)
+    url = reverse("admin:accounts_user_change", args=[target.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {
+        k: v for k, v in form.initial.items() if v is not None and not isinstance(v, (list, dict))
+    }
+    data.update(
+        {
+            "username": "target",
+            "clearance": "1",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "postings-TOTAL_FORMS": "1",
+            "postings-INITIAL_FORMS": "0",
+            "postings-0-office": "kz-kordai-blo",
+            "postings-0-role": "officer",
+            "postings-0-starts": "2026-01-01",
+        }
+    )
+    data.pop("password", None)
+    data.pop("last_login", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else ""
+    )
+    assert Posting.objects.filter(user=target, office_id="kz-kordai-blo").exists()
+    assert AuditEvent.objects.filter(action="accounts.posting.created", actor=admin).count() == 1
