@@ -1,4 +1,4 @@
-"""Browser tier: Playwright for Python driving Debian's /usr/bin/chromium (never a downloaded one)."""
+"""Browser tier: Playwright for Python driving Debian's /usr/bin/chromium (never a download)."""
 
 from __future__ import annotations
 

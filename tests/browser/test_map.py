@@ -1,4 +1,4 @@
-"""A user logs in with MFA, opens the map, finds the Kordai BLO and its counterpart, in two languages."""
+"""Log in with MFA, open the map, find the Kordai BLO and its counterpart, in two languages."""
 
 from __future__ import annotations
 

@@ -31,7 +31,8 @@ def test_version_works_without_django():
         [
             sys.executable,
             "-c",
-            "import sys; sys.modules['django'] = None; from blonet.cli import main; main(['version'])",
+            "import sys; sys.modules['django'] = None; "
+            "from blonet.cli import main; main(['version'])",
         ],
         capture_output=True,
         text=True,
