@@ -162,8 +162,16 @@ def test_login_with_totp(client, kz_officer):
     response = login(client, "kz.officer")
     assert response.status_code == 302 and "2fa" in response["Location"]
     assert client.get(reverse("home")).status_code == 302  # not signed in yet
-    bad = client.post(response["Location"], {"code": "000000"})
-    assert bad.status_code == 200 and "_auth_user_id" not in client.session
+    bad = client.post(
+        response["Location"], {"code": "000000" if totp_code(secret) != "000000" else "111111"}
+    )
+    assert bad.status_code == 200
+    assert (
+        AuditEvent.objects.filter(
+            action="accounts.mfa_failed", target_id=str(kz_officer.pk)
+        ).exists()
+        and "_auth_user_id" not in client.session
+    )
     code = totp_code(secret)
     client.post(response["Location"], {"code": code})
     assert client.get(reverse("home")).status_code == 200

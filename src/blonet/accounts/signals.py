@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -25,3 +26,33 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
     username = str(credentials.get("username") or credentials.get("login") or "")[:150]
     audit_event_record(actor=None, action="accounts.login_failed", data={"username": username})
+
+
+@receiver(mfa_signals.authentication_failed)
+def _mfa_failed(sender: Any, user: Any, authenticator: Any = None, **kwargs: Any) -> None:
+    audit_event_record(
+        actor=None,
+        action="accounts.mfa_failed",
+        target=user,
+        data={"authenticator": getattr(authenticator, "type", "")},
+    )
+
+
+@receiver(mfa_signals.authenticator_added)
+def _mfa_added(sender: Any, user: Any, authenticator: Any = None, **kwargs: Any) -> None:
+    audit_event_record(
+        actor=user,
+        action="accounts.mfa_added",
+        target=user,
+        data={"authenticator": getattr(authenticator, "type", "")},
+    )
+
+
+@receiver(mfa_signals.authenticator_removed)
+def _mfa_removed(sender: Any, user: Any, authenticator: Any = None, **kwargs: Any) -> None:
+    audit_event_record(
+        actor=user,
+        action="accounts.mfa_removed",
+        target=user,
+        data={"authenticator": getattr(authenticator, "type", "")},
+    )

@@ -15,3 +15,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Page and API tests sign in with force_login; the MFA tests switch enforcement on explicitly.
 BLONET_REQUIRE_MFA = False
+# The live server thread must not keep connections open past a test (PostgreSQL teardown).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
