@@ -51,7 +51,14 @@ class Dataset:
     labels: list[dict[str, object]] = field(default_factory=list)
 
 
-def _weights(n: int, s: float = 0.9) -> list[float]:
+# Name-forming elements before the surname ending (Alijonov, Karimbekov, Rahimqulov).
+_SUFFIXES = {
+    "uz": ("", "jon", "bek", "qul"), "tj": ("", "jon", "zod"), "az": ("", "bəy"),
+    "kz": ("", "бек", "бай"), "kg": ("", "бек", "бай", "кул"), "tm": ("", "berdi", "gylyç"),
+}  # fmt: skip
+
+
+def _weights(n: int, s: float = 0.75) -> list[float]:
     return [1.0 / (i + 1) ** s for i in range(n)]
 
 
@@ -63,7 +70,13 @@ class Generator:
                              .get(p.lang, 1) for p in self.pools]  # fmt: skip
         self.surnames: dict[tuple[str, bool], list[str]] = {}
         for p in self.pools:
-            derived_m = [self._from_given(g, p) for g in p.male] if p.lang != "ru" else []
+            derived_m = (
+                []
+                if p.lang == "ru"
+                else [
+                    self._from_given(g, p, suffix) for g in p.male for suffix in _SUFFIXES[p.lang]
+                ]
+            )
             self.surnames[(p.lang, True)] = list(dict.fromkeys([*p.surnames_male, *derived_m]))
             self.surnames[(p.lang, False)] = list(
                 dict.fromkeys(
@@ -78,8 +91,12 @@ class Generator:
         self._w: dict[int, list[float]] = {}
 
     @staticmethod
-    def _from_given(given: str, p: Pool) -> str:
+    def _from_given(given: str, p: Pool, suffix: str) -> str:
+        """Surnames built from a forefather's name, as most Central Asian surnames are."""
         vowel_end = given[-1].lower() in "aoueiyаоуиыеэяюё"
+        if suffix:
+            given = given + suffix
+            vowel_end = False
         if p.script == "lat":
             return given + ("yev" if vowel_end else "ov")
         return given + ("ев" if vowel_end else "ов")

@@ -7,6 +7,7 @@ also runnable as ``python -m blonet.screening.matching W Q R --top K``.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from collections.abc import Sequence
@@ -127,7 +128,15 @@ def run_match(
     """
     summary = MatchSummary()
     t0 = time.perf_counter()
-    index = load_watchlist(watchlist_path, summary)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # building allocates millions of long-lived objects: no GC passes meanwhile
+    try:
+        index = load_watchlist(watchlist_path, summary)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    gc.collect()
+    gc.freeze()  # and spare them from every later GC pass
     summary.index_seconds = time.perf_counter() - t0
     qfile = Path(queries_path).name
     seen: dict[str, int] = {}

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from itertools import combinations
 
 from .names import NameToken, ParsedName
-from .score import Match, score_subjects, token_similarity
+from .score import Match, score_bound, score_subjects, token_similarity
 from .subject import Subject
 
 __all__ = ["ScreeningIndex"]
@@ -166,7 +166,7 @@ class ScreeningIndex:
                     code = (a << _SHIFT) | b if a <= b else (b << _SHIFT) | a
                     posting = self._pairs.get(code)
                     if posting:
-                        value = sa + sb
+                        value = (sa + sb) / 2
                         for slot in posting:
                             if est.get(slot, 0.0) < value:
                                 est[slot] = value
@@ -188,26 +188,43 @@ class ScreeningIndex:
     def search(
         self, query: Subject, *, top_k: int = 10, min_score: float = 0.0, explain: bool = True
     ) -> list[Match]:
-        """The ``top_k`` best entries for ``query`` with score >= ``min_score``, best first."""
+        """The ``top_k`` best entries for ``query`` with score >= ``min_score``, best first.
+
+        Candidates are scored in order of a cheap upper bound (best token similarities found
+        during lookup, combined with date of birth, nationality and document number); scoring
+        stops when the next bound cannot beat the ``top_k``-th score. Namesakes whose date of
+        birth clearly differs are therefore rarely aligned in full.
+        """
         cands: dict[str, float] = {}
         for name in query.names:
             for eid, value in self._candidates(name).items():
                 if cands.get(eid, -1.0) < value:
                     cands[eid] = value
-        if len(cands) > _MAX_CANDIDATES:
-            keep = heapq.nlargest(_MAX_CANDIDATES, cands.items(), key=lambda kv: kv[1])
-            cands = dict(keep)
-        scored: list[tuple[Match, int]] = []
-        for eid in cands:
+        bounds: list[tuple[float, str, int]] = []
+        for eid, name_bound in cands.items():
             entry = self._entries[eid]
-            n = self.namesakes(eid) if query.dob is None or entry.dob is None else 1
-            m = score_subjects(query, entry, explain=False, namesakes=n)
-            if m.score >= min_score and m.score > 0.0:
-                scored.append((m, n))
-        top = heapq.nlargest(top_k, scored, key=lambda mn: (mn[0].score, mn[0].entry_id))
+            n = self.namesakes(eid)
+            bounds.append((score_bound(query, entry, name_bound, n), eid, n))
+        if len(bounds) > _MAX_CANDIDATES:
+            bounds = heapq.nlargest(_MAX_CANDIDATES, bounds)
+        else:
+            bounds.sort(reverse=True)
+        heap: list[tuple[float, str, int]] = []  # the best top_k so far, smallest first
+        for bound, eid, n in bounds:
+            if bound < min_score or (len(heap) >= top_k and bound <= heap[0][0]):
+                break
+            m = score_subjects(query, self._entries[eid], explain=False, namesakes=n)
+            if m.score < min_score or m.score <= 0.0:
+                continue
+            item = (m.score, eid, n)
+            if len(heap) < top_k:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+        top = sorted(heap, reverse=True)
         if explain:
-            return [score_subjects(query, self._entries[m.entry_id], namesakes=n) for m, n in top]
-        return [m for m, _ in top]
+            return [score_subjects(query, self._entries[e], namesakes=n) for _, e, n in top]
+        return [Match(e, sc) for sc, e, _ in top]
 
     def namesakes(self, entry_id: str) -> int:
         """How many entries share the first two name parts of the entry's main name."""

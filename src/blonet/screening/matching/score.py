@@ -16,7 +16,7 @@ from itertools import permutations
 
 from rapidfuzz.distance import Levenshtein
 
-from .dob import DobMatch, compare_dob
+from .dob import DobMatch, DobResult, compare_dob
 from .names import NameToken, ParsedName, Role
 from .subject import Subject
 
@@ -27,6 +27,7 @@ __all__ = [
     "NameComparison",
     "TokenLevel",
     "compare_names",
+    "score_bound",
     "score_subjects",
     "token_similarity",
 ]
@@ -47,7 +48,7 @@ DOB_FACTORS: dict[DobMatch, float] = {
 }
 _NAT_EQUAL, _NAT_UNKNOWN, _NAT_DIFFERENT = 1.0, 0.98, 0.92
 _DOB_EXACT_PULL = 0.25  # a full date of birth that agrees confirms a near name match
-_MISSING_DOB_PER_DOUBLING = 0.06
+_WEAK_DOB_PER_DOUBLING = 0.1
 _DOC_EQUAL_PULL = 0.6  # share of the remaining distance to 1 closed by an equal document number
 _MIN_PAIR_SIM = 0.5  # token pairs below this are left unaligned
 _ONE_PART_PENALTY = 0.25  # only one name part (family or given) matched
@@ -223,35 +224,32 @@ def _explain_names(cmp: NameComparison, q: ParsedName, e: ParsedName) -> list[st
     return lines
 
 
-def missing_dob_factor(namesakes: int) -> float:
-    """Factor for a name-only match (DOB missing on a side) given how many list entries share
-    the name: a rare name alone is good evidence, a name shared by many entries is not."""
-    n = max(1, namesakes)
-    return max(0.6, DOB_FACTORS[DobMatch.MISSING] - _MISSING_DOB_PER_DOUBLING * math.log2(n))
+# Chance that a namesake's date agrees this much by accident (dates spread over ~50 years).
+_DOB_CHANCE: dict[DobMatch, float] = {
+    DobMatch.MISSING: 1.0,
+    DobMatch.PARTIAL: 1 / 50,
+    DobMatch.PLACEHOLDER: 1 / 50,
+    DobMatch.YEAR_OFF_PARTIAL: 3 / 50,
+}
 
 
-def score_subjects(
-    query: Subject, entry: Subject, *, explain: bool = True, namesakes: int = 1
-) -> Match:
-    """Score ``query`` against ``entry`` (best of the entry's names and aliases).
+def dob_factor(kind: DobMatch, namesakes: int = 1) -> float:
+    """Weight of the date-of-birth evidence. For weak agreement (date missing, year only) it
+    falls with how many list entries share the name: a rare name with no date is good
+    evidence, a name shared by hundreds of entries whose year happens to agree is not."""
+    chance = _DOB_CHANCE.get(kind)
+    if chance is None or namesakes <= 1:
+        return DOB_FACTORS[kind]
+    others = (namesakes - 1) * chance  # other entries expected to agree this much by accident
+    return max(0.5, DOB_FACTORS[kind] - _WEAK_DOB_PER_DOUBLING * math.log2(1.0 + others))
 
-    ``namesakes`` is how many watchlist entries carry the entry's name (the index knows it);
-    it only matters when a date of birth is missing on one side.
-    """
-    best: tuple[float, NameComparison, ParsedName, ParsedName] | None = None
-    for qn in query.names:
-        for en in entry.names:
-            cmp = compare_names(qn, en)
-            if best is None or cmp.score > best[0]:
-                best = (cmp.score, cmp, qn, en)
-    if best is None or best[0] <= 0.0:
-        return Match(entry.id, 0.0, ["names do not match"] if explain else [])
-    name_score, cmp, qn, en = best
+
+def _with_evidence(
+    name_score: float, query: Subject, entry: Subject, namesakes: int
+) -> tuple[float, DobResult, bool]:
+    """Combine a name score with date of birth, nationality and document number."""
     dob = compare_dob(query.dob, entry.dob)
-    if dob.kind is DobMatch.MISSING:
-        score = name_score * missing_dob_factor(namesakes)
-    else:
-        score = name_score * DOB_FACTORS[dob.kind]
+    score = name_score * dob_factor(dob.kind, namesakes)
     if dob.kind is DobMatch.EXACT:
         score += (1.0 - score) * _DOB_EXACT_PULL
     if query.nationality and entry.nationality:
@@ -262,13 +260,40 @@ def score_subjects(
     doc_equal = bool(query.doc_number) and query.doc_number == entry.doc_number
     if doc_equal:
         score += (1.0 - score) * _DOC_EQUAL_PULL
-    score = min(1.0, max(0.0, score))
+    return min(1.0, max(0.0, score)), dob, doc_equal
+
+
+def score_bound(query: Subject, entry: Subject, name_bound: float, namesakes: int = 1) -> float:
+    """The score ``score_subjects`` would give if the name score were ``name_bound``; an upper
+    bound on the real score when ``name_bound`` bounds the name score. Cheap: no name
+    alignment."""
+    return _with_evidence(min(1.0, name_bound), query, entry, namesakes)[0]
+
+
+def score_subjects(
+    query: Subject, entry: Subject, *, explain: bool = True, namesakes: int = 1
+) -> Match:
+    """Score ``query`` against ``entry`` (best of the entry's names and aliases).
+
+    ``namesakes`` is how many watchlist entries carry the entry's name (the index knows it);
+    it only matters when the dates of birth agree weakly or one is missing.
+    """
+    best: tuple[float, NameComparison, ParsedName, ParsedName] | None = None
+    for qn in query.names:
+        for en in entry.names:
+            cmp = compare_names(qn, en)
+            if best is None or cmp.score > best[0]:
+                best = (cmp.score, cmp, qn, en)
+    if best is None or best[0] <= 0.0:
+        return Match(entry.id, 0.0, ["names do not match"] if explain else [])
+    name_score, cmp, qn, en = best
+    score, dob, doc_equal = _with_evidence(name_score, query, entry, namesakes)
     if not explain:
         return Match(entry.id, score)
     lines = _explain_names(cmp, qn, en)
     if len(entry.names) > 1 and en is not entry.names[0]:
         lines.append(f"matched alias {en.raw!r}")
-    if dob.kind is DobMatch.MISSING and namesakes > 1:
+    if dob.kind in _DOB_CHANCE and namesakes > 1:
         lines.append(f"{dob.text}; {namesakes} list entries share this name")
     else:
         lines.append(dob.text)
