@@ -26,6 +26,8 @@ _TOKEN_MIN_SIM = 0.6  # vocabulary tokens below this similarity are not followed
 _MAX_TOKENS_PER_QUERY_TOKEN = 10
 _MAX_CANDIDATES = 3000  # entries scored in full per query, best estimates first
 _SINGLE_POSTING_CAP = 2000  # per-token postings longer than this are not read as a fallback
+_RARE_POSTING = 60  # names sharing a rare part are candidates even without a second part
+_UNSEEN_PART_SIM = 0.8  # assumed best similarity of a name part the lookup did not find
 _SHIFT = 24
 
 
@@ -170,14 +172,20 @@ class ScreeningIndex:
                         for slot in posting:
                             if est.get(slot, 0.0) < value:
                                 est[slot] = value
-        if len(toks) == 1 or not est:
-            for m in matches:
-                for a, sa in m:
-                    posting = self._singles.get(a)
-                    if posting and len(posting) <= _SINGLE_POSTING_CAP:
-                        for slot in posting:
-                            if est.get(slot, 0.0) < sa:
-                                est[slot] = sa
+        fallback = len(toks) == 1 or not est
+        for m in matches:
+            for a, sa in m:
+                # every name sharing one rare part is a candidate too, so that a second part
+                # mangled beyond the lookup (three edits) does not lose the person
+                posting = self._singles.get(a)
+                if not posting or len(posting) > _SINGLE_POSTING_CAP:
+                    continue
+                if not fallback and (sa < 0.9 or len(posting) > _RARE_POSTING):
+                    continue
+                value = sa if len(toks) == 1 else (sa + _UNSEEN_PART_SIM) / 2
+                for slot in posting:
+                    if est.get(slot, 0.0) < value:
+                        est[slot] = value
         by_entry: dict[str, float] = {}
         for slot, value in est.items():
             item = self._slots[slot]

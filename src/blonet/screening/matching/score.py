@@ -241,7 +241,9 @@ def dob_factor(kind: DobMatch, namesakes: int = 1) -> float:
     if chance is None or namesakes <= 1:
         return DOB_FACTORS[kind]
     others = (namesakes - 1) * chance  # other entries expected to agree this much by accident
-    return max(0.5, DOB_FACTORS[kind] - _WEAK_DOB_PER_DOUBLING * math.log2(1.0 + others))
+    # never weaker than a clear mismatch: an unknown date must rank above a wrong one
+    floor = DOB_FACTORS[DobMatch.MISMATCH] + 0.03
+    return max(floor, DOB_FACTORS[kind] - _WEAK_DOB_PER_DOUBLING * math.log2(1.0 + others))
 
 
 def _with_evidence(
