@@ -148,3 +148,26 @@ def test_any_input_never_raises(name: str, dob: str, nat: str, doc: str) -> None
     for m in idx.search(subject):
         assert 0.0 <= m.score <= 1.0
     idx.remove("X")
+
+
+def test_name_only_match_is_weaker_for_common_names() -> None:
+    entry = make_subject("E", "Rahimov Jamshid", nationality="UZB")  # no DOB on the list
+    query = make_subject("Q", "Рахимов Жамшид", dob="1980-02-03", nationality="UZB")
+    rare = score_subjects(query, entry, namesakes=1).score
+    common = score_subjects(query, entry, namesakes=40)
+    assert rare >= HIT_THRESHOLD
+    assert common.score < HIT_THRESHOLD
+    assert "DOB missing; 40 list entries share this name" in common.explanation
+    mismatch = score_subjects(query, make_subject("E2", "Rahimov Jamshid", dob="1961-07-07"))
+    assert common.score > mismatch.score  # unknown still ranks above clearly different
+
+
+def test_index_ranks_the_dob_match_first_among_many_namesakes() -> None:
+    idx = ScreeningIndex()
+    for i in range(60):
+        idx.add(make_subject(f"N{i}", "Алиев Мухаммад", dob=f"{1950 + i}-05-05"))
+    idx.add(make_subject("T", "Aliyev Muhammad", dob="1985-11-23"))
+    hits = idx.search(make_subject("Q", "ALIEV<<MUKHAMMAD", dob="1985-11-23"), top_k=3)
+    assert hits[0].entry_id == "T"
+    assert hits[0].is_hit
+    assert not hits[1].is_hit
