@@ -11,6 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from blonet.directory.choices import AgencyKind, OfficeKind, SiteKind
 from blonet.directory.models import Agency, Country, Office, Site
 
+SORT_LABELS = {
+    "name": _("Name, A to Z"),
+    "-name": _("Name, Z to A"),
+    "country": _("Country, A to Z"),
+    "-country": _("Country, Z to A"),
+    "kind": _("Kind, A to Z"),
+    "-kind": _("Kind, Z to A"),
+}
 BORDER_HELP = _("Two country codes, e.g. KZ-KG (order does not matter).")
 
 
@@ -45,6 +53,11 @@ class OfficeFilter(SearchMixin):
     )
     ordering = django_filters.OrderingFilter(
         fields=(("name", "name"), ("country", "country"), ("kind", "kind"), ("opened", "opened")),
+        field_labels={
+            **SORT_LABELS,
+            "opened": _("Opening date"),
+            "-opened": _("Opening date, latest first"),
+        },
         label=_("Sort by"),
     )
 
@@ -64,7 +77,9 @@ class SiteFilter(SearchMixin):
         method="filter_border", label=_("Border"), help_text=BORDER_HELP
     )
     ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("country", "country"), ("kind", "kind")), label=_("Sort by")
+        fields=(("name", "name"), ("country", "country"), ("kind", "kind")),
+        field_labels=SORT_LABELS,
+        label=_("Sort by"),
     )
 
     class Meta:
@@ -80,7 +95,9 @@ class AgencyFilter(SearchMixin):
     country = django_filters.ModelChoiceFilter(queryset=Country.objects.all(), label=_("Country"))
     kind = django_filters.ChoiceFilter(choices=AgencyKind.choices, label=_("Kind"))
     ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("country", "country"), ("kind", "kind")), label=_("Sort by")
+        fields=(("name", "name"), ("country", "country"), ("kind", "kind")),
+        field_labels=SORT_LABELS,
+        label=_("Sort by"),
     )
 
     class Meta:

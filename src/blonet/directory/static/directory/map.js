@@ -66,9 +66,10 @@
       el.dataset.ready = "true";
       el.dataset.siteCount = String(data.sites.length);
       el.dataset.pairCount = String(data.pairs.length);
-      status.textContent = data.sites.length + " · " + data.pairs.length;
+      status.textContent = el.dataset.labelStatus
+        .replace("%(sites)s", String(data.sites.length)).replace("%(pairs)s", String(data.pairs.length));
     })
-    .catch(() => { status.textContent = "⚠"; });
+    .catch(() => { status.textContent = el.dataset.labelFailed; });
 
   document.getElementById("map-search").addEventListener("submit", (ev) => {
     ev.preventDefault();
