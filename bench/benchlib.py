@@ -79,6 +79,7 @@ def machine_info() -> dict[str, str]:
         "cpu": cpu,
         "free_h": free.rstrip(),
         "python": sys.version.split()[0],
+        "loadavg": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
         "date": dt.date.today().isoformat(),
     }
 
@@ -86,6 +87,7 @@ def machine_info() -> dict[str, str]:
 def print_machine() -> None:
     m = machine_info()
     print(f"machine: nproc={m['nproc']} mem={m['mem_total']} cpu={m['cpu']!r} python={m['python']}")
+    print(f"load average: {m['loadavg']}")
     print(m["free_h"])
 
 
@@ -102,10 +104,8 @@ def _kill_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGTERM)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        pass
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
@@ -218,62 +218,7 @@ def prepare_database(env: dict[str, str], *, static: bool = True) -> None:
     for step in demo_setup_commands():
         if step[0] == "collectstatic" and not static:
             continue
-        try:
-            run_blonet(step, env)
-        except RuntimeError as exc:
-            if (
-                step[0] == "migrate"
-                and "incomplete placeholder" in str(exc)
-                and "BLONET_DATABASE_URL" in env
-            ):
-                _migrate_around_audit_trigger_bug(env)
-            else:
-                raise
-
-
-WORKAROUNDS: list[str] = []
-
-
-def _migrate_around_audit_trigger_bug(env: dict[str, str]) -> None:
-    """Bench-only workaround for audit/0002 on PostgreSQL (the app's migration is not changed).
-
-    `schema_editor.execute(CREATE)` passes params=() so Django's PostgreSQL schema editor runs
-    the SQL through psycopg's client-side mogrify, which rejects the `%` in the plpgsql RAISE
-    format string ("incomplete placeholder"). The fix belongs in the migration
-    (`schema_editor.execute(CREATE, params=None)`); here the same SQL is applied with psql and
-    the migration is recorded with --fake, so the schema is the one the migration means.
-    """
-    note = (
-        "audit/0002_append_only_trigger fails on a fresh PostgreSQL database "
-        "(psycopg: incomplete placeholder '%'); applied its SQL with psql and --fake"
-    )
-    log("WORKAROUND: " + note)
-    WORKAROUNDS.append(note)
-    run_blonet(["migrate", "audit", "0001", "--no-input", "-v", "0"], env)
-    sql = subprocess.run(
-        [
-            str(VENV_BIN / "python"),
-            "-c",
-            "import importlib;"
-            "print(importlib.import_module('blonet.audit.migrations.0002_append_only_trigger')"
-            ".CREATE)",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    subprocess.run(
-        ["psql", env["BLONET_DATABASE_URL"], "-v", "ON_ERROR_STOP=1", "-q"],
-        input=sql,
-        text=True,
-        check=True,
-        timeout=60,
-        capture_output=True,
-    )
-    run_blonet(["migrate", "audit", "0002", "--fake", "--no-input", "-v", "0"], env)
-    run_blonet(["migrate", "--no-input", "-v", "0"], env)
+        run_blonet(step, env)
 
 
 def recreate_pg_database(name: str = PG_BENCH_DB) -> str:

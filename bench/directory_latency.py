@@ -153,7 +153,10 @@ def run_db(db: str, args: argparse.Namespace, var: Path) -> dict[str, Any]:
     with bl.gunicorn_server(env, port, var / f"{db}-gunicorn.log", args.workers) as server:
         t0 = time.monotonic()
         samples = time_urls(server, token, urls, args.n, args.warmup)
-        bl.log(f"{db}: {args.n * len(urls)} timed requests in {time.monotonic() - t0:.0f}s")
+        bl.log(
+            f"{db}: {args.n * len(urls)} timed requests in {time.monotonic() - t0:.0f}s "
+            f"(load average now {bl.machine_info()['loadavg']})"
+        )
     return report(db, urls, samples, queries)
 
 

@@ -219,6 +219,16 @@ def main() -> int:
                 results["map_first"] = load(page, rec, base, "/directory/")
                 results["home_repeat"] = load(page, rec, base, "/")
                 results["map_repeat"] = load(page, rec, base, "/directory/")
+                # Dynamic responses sent without Content-Encoding: what gzip would make of them.
+                plain: dict[str, dict[str, int]] = {}
+                for res in results.values():
+                    for r in res["detail"]:
+                        if r["cache"] or r.get("encoding") or r["encoded"] < 1000:
+                            continue
+                        if r["url"] in plain:
+                            continue
+                        body = ctx.request.get(r["url"]).body()
+                        plain[r["url"]] = {"raw": len(body), "gzip6": len(gzip.compress(body, 6))}
                 ctx.close()
             finally:
                 browser.close()
@@ -236,6 +246,12 @@ def main() -> int:
             f"{'PASS' if ok else 'MISS'}"
         )
 
+        if plain:
+            print("\nresponses sent without compression (kB): body / gzip -6 of the same body")
+            for url, sz in plain.items():
+                path = url.removeprefix(base)
+                print(f"  {sz['raw'] / 1000:>8.1f} {sz['gzip6'] / 1000:>8.1f}  {path}")
+
         comp = static_compression(var)
         if comp:
             big = sorted(comp, key=lambda r: -r["raw"])[:8]
@@ -252,7 +268,13 @@ def main() -> int:
         ]
     bl.dump_json(
         args.json,
-        {"machine": bl.machine_info(), "results": results, "static": comp, "pass": ok},
+        {
+            "machine": bl.machine_info(),
+            "results": results,
+            "static": comp,
+            "uncompressed": plain,
+            "pass": ok,
+        },
     )
     return 0 if ok else 1
 
