@@ -16,7 +16,7 @@
 #     --json       also write the figures to FILE
 set -euo pipefail
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 
 SOURCE=head KEEP=0 TIMEOUT=290 JSON=""
 while [[ $# -gt 0 ]]; do
