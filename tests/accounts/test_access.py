@@ -224,3 +224,16 @@ def test_admin_posting_changes_are_audited(client, directory, make_user):
     )
     assert Posting.objects.filter(user=target, office_id="kz-kordai-blo").exists()
     assert AuditEvent.objects.filter(action="accounts.posting.created", actor=admin).count() == 1
+
+
+def test_mfa_set_up_is_audited(kz_officer):
+    from allauth.mfa import signals as mfa_signals
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    totp = TOTP.activate(kz_officer, generate_totp_secret())
+    mfa_signals.authenticator_added.send(
+        sender=type(totp.instance), request=None, user=kz_officer, authenticator=totp.instance
+    )
+    event = AuditEvent.objects.get(action="accounts.mfa_added")
+    assert event.actor_id == kz_officer.pk
+    assert event.data == {"authenticator": "totp"}

@@ -38,21 +38,21 @@ def _mfa_failed(sender: Any, user: Any, authenticator: Any = None, **kwargs: Any
     )
 
 
-@receiver(mfa_signals.authenticator_added)
-def _mfa_added(sender: Any, user: Any, authenticator: Any = None, **kwargs: Any) -> None:
-    audit_event_record(
-        actor=user,
-        action="accounts.mfa_added",
-        target=user,
-        data={"authenticator": getattr(authenticator, "type", "")},
-    )
+def _mfa_changed(action: str) -> Any:
+    def handler(sender: Any, user: Any, authenticator: Any = None, **kwargs: Any) -> None:
+        audit_event_record(
+            actor=user,
+            action=action,
+            target=user,
+            data={"authenticator": getattr(authenticator, "type", "")},
+        )
+
+    return handler
 
 
-@receiver(mfa_signals.authenticator_removed)
-def _mfa_removed(sender: Any, user: Any, authenticator: Any = None, **kwargs: Any) -> None:
-    audit_event_record(
-        actor=user,
-        action="accounts.mfa_removed",
-        target=user,
-        data={"authenticator": getattr(authenticator, "type", "")},
-    )
+mfa_signals.authenticator_added.connect(
+    _mfa_changed("accounts.mfa_added"), weak=False, dispatch_uid="blonet.mfa_added"
+)
+mfa_signals.authenticator_removed.connect(
+    _mfa_changed("accounts.mfa_removed"), weak=False, dispatch_uid="blonet.mfa_removed"
+)
