@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from blonet.core.errors import error_body
+
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/admin/logout")
 
 
@@ -28,13 +30,7 @@ class RequireMfaMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {
-                        "error": {
-                            "code": "mfa_required",
-                            "fields": {},
-                            "message": _("Set up two-factor authentication first."),
-                        }
-                    },
+                    error_body("mfa_required", _("Set up two-factor authentication first.")),
                     status=403,
                 )
             return redirect("mfa_activate_totp")

@@ -51,10 +51,6 @@ class User(AbstractUser):
     def roles(self) -> frozenset[str]:
         return self.access_context().roles
 
-    @property
-    def primary_posting(self) -> Posting | None:
-        return self.active_postings().first()
-
     def needs_mfa(self) -> bool:
         """Every role needs MFA except a user whose only roles are read-only programme viewing."""
         roles = self.roles

@@ -7,7 +7,7 @@ user's postings, and shared models (in higher contexts) carry the owner fields n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -55,10 +55,6 @@ class AccessContext:
         )
 
 
-class HasAccess(Protocol):
-    def access_context(self) -> AccessContext: ...
-
-
 def access_of(user: Any) -> AccessContext:
     """The access context of any user object (anonymous users get the empty context)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -94,7 +90,6 @@ def shared_visibility_q(access: AccessContext, prefix: str = "") -> Q:
     return by_level & Q(**{f"{p}classification__lte": access.clearance})
 
 
-_QS = TypeVar("_QS", bound="VisibleQuerySet[Any]")
 _M = TypeVar("_M", bound=models.Model)
 
 

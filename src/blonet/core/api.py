@@ -7,12 +7,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from blonet.core.errors import BlonetError
+from blonet.core.errors import BlonetError, error_body
 
 
 class Pagination(PageNumberPagination):
@@ -28,11 +28,6 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
     if isinstance(detail, list):
         return {"non_field_errors": [str(x) for x in detail]}
     return {}
-
-
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
-    """The one error shape: {"error": {"code", "message", "fields"}}."""
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -53,7 +48,3 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
         response.data = error_body(str(code), str(message))
     return response
-
-
-def not_found_response() -> Response:
-    return Response(error_body("not_found", _("Not found.")), status=status.HTTP_404_NOT_FOUND)

@@ -5,6 +5,11 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
+    """The one error shape of the API and JSON error pages: {"error": {code, message, fields}}."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
 class BlonetError(Exception):
     code = "error"
     default_message = _("Something went wrong.")

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from blonet import __version__
+from blonet.core.errors import error_body
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -38,9 +39,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def error_response(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse(
-            {"error": {"code": code, "message": message, "fields": {}}}, status=status
-        )
+        return JsonResponse(error_body(code, message), status=status)
     return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 from functools import lru_cache
 
@@ -177,11 +178,8 @@ class Office(Named):
         verbose_name_plural = _("offices")
         ordering = ["country_id", "kind", "name"]
 
-    def in_service_on(self, day: object) -> bool | None:
+    def in_service_on(self, day: dt.date) -> bool | None:
         """True/False when the directory knows, None when it cannot tell."""
-        import datetime as dt
-
-        assert isinstance(day, dt.date)
         if self.opened:
             return self.opened <= day.isoformat()[: len(self.opened)]
         if self.open_by and self.open_by <= day:
