@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "blonet.audit",
     "blonet.accounts",
     "blonet.directory",
+    "blonet.records",
     "blonet.screening",
     "blonet.demo",
 ]
@@ -229,6 +230,11 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 3600
 MEDIA_ROOT = VAR_DIR / "media"
+# Attachments to records: photos and documents, checked by their content, not their name.
+BLONET_MAX_PHOTO_BYTES = env.int("BLONET_MAX_PHOTO_BYTES", default=10 * 2**20)
+BLONET_MAX_DOCUMENT_BYTES = env.int("BLONET_MAX_DOCUMENT_BYTES", default=20 * 2**20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 
 EMAIL_BACKEND = env.str(
     "BLONET_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,114 @@
+"""Reads on records; each takes the requesting user and goes through `.visible_to`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from blonet.core.errors import NotFound
+from blonet.records.models import ENTITY_MODELS, Incident, Involvement, Seizure, SeizureItem
+from blonet.records.models.entities import Entity
+from blonet.records.services.entities import entity_model
+
+LIST_RELATED = ("owner_office", "owner_country", "site")
+
+
+def seizure_list_visible_to(*, user: Any, include_deleted: bool = False) -> QuerySet[Seizure]:
+    qs = Seizure.objects.visible_to(user)
+    if not include_deleted:
+        qs = qs.alive()
+    return qs.select_related(*LIST_RELATED).prefetch_related(
+        Prefetch("items", queryset=SeizureItem.objects.order_by("position", "pk"))
+    )
+
+
+def _involvements() -> Prefetch:
+    return Prefetch(
+        "involvements",
+        queryset=Involvement.objects.select_related(*ENTITY_MODELS).order_by("pk"),
+    )
+
+
+def seizure_get_for(*, user: Any, pk: Any) -> Seizure:
+    """A missing and a hidden seizure raise the same NotFound; tombstones are returned."""
+    try:
+        seizure = (
+            Seizure.objects.visible_to(user)
+            .select_related(
+                *LIST_RELATED, "office", "owner_agency", "counterpart_country", "created_by"
+            )
+            .prefetch_related("agencies", "items", "attachments", _involvements())
+            .filter(pk=pk)
+            .first()
+        )
+    except (ValueError, TypeError):  # not a UUID
+        seizure = None
+    if seizure is None:
+        raise NotFound()
+    return seizure
+
+
+def incident_list_visible_to(*, user: Any, include_deleted: bool = False) -> QuerySet[Incident]:
+    qs = Incident.objects.visible_to(user)
+    if not include_deleted:
+        qs = qs.alive()
+    return qs.select_related(*LIST_RELATED)
+
+
+def incident_get_for(*, user: Any, pk: Any) -> Incident:
+    try:
+        incident = (
+            Incident.objects.visible_to(user)
+            .select_related(*LIST_RELATED, "office", "owner_agency", "counterpart_country")
+            .prefetch_related("agencies", "attachments", _involvements())
+            .filter(pk=pk)
+            .first()
+        )
+    except (ValueError, TypeError):
+        incident = None
+    if incident is None:
+        raise NotFound()
+    return incident
+
+
+def entity_list_visible_to(*, user: Any, kind: str, include_deleted: bool = False) -> QuerySet[Any]:
+    model = entity_model(kind)
+    qs = model.objects.visible_to(user)
+    if not include_deleted:
+        qs = qs.alive()
+    return qs.select_related("owner_office", "owner_country")
+
+
+def entity_get_for(*, user: Any, kind: str, pk: Any) -> Entity:
+    model = ENTITY_MODELS.get(kind)
+    if model is None:
+        raise NotFound()
+    try:
+        entity = model.objects.visible_to(user).select_related("owner_office").filter(pk=pk).first()
+    except (ValueError, TypeError):
+        entity = None
+    if entity is None:
+        raise NotFound()
+    return entity  # type: ignore[return-value]
+
+
+def entity_appearances(*, user: Any, entity: Entity) -> dict[str, QuerySet[Any]]:
+    """Every seizure and incident the entity appears in that `user` may see, with the role."""
+    field = entity.kind
+    links = Involvement.objects.filter(**{field: entity})
+    seizures = (
+        Seizure.objects.visible_to(user)
+        .alive()
+        .filter(involvements__in=links)
+        .select_related(*LIST_RELATED)
+        .distinct()
+    )
+    incidents = (
+        Incident.objects.visible_to(user)
+        .alive()
+        .filter(involvements__in=links)
+        .select_related(*LIST_RELATED)
+        .distinct()
+    )
+    return {"seizures": seizures, "incidents": incidents}
