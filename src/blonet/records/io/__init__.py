@@ -1,0 +1,1 @@
+"""Import and export of records (CSV, XLSX, the CEN-like statistics layout)."""
