@@ -15,6 +15,7 @@ handler500 = "blonet.core.views.server_error"
 api_v1 = [
     path("directory/", include("blonet.directory.api.urls")),
     path("records/", include("blonet.records.api.urls")),
+    path("exchange/", include("blonet.exchange.api.urls")),
     path("accounts/me/", MeView.as_view(), name="me"),
 ]
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("directory/", include("blonet.directory.urls")),
     path("records/", include("blonet.records.urls")),
+    path("exchange/", include("blonet.exchange.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),  # type: ignore[arg-type]
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

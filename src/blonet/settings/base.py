@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "blonet.accounts",
     "blonet.directory",
     "blonet.records",
+    "blonet.exchange",
     "blonet.screening",
     "blonet.demo",
 ]
