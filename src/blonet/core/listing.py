@@ -22,7 +22,8 @@ def filtered_list(
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    # An unbound filterset (no query string) lists everything; an invalid one lists nothing.
+    rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
     paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
