@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
+from typing import Any
 
 import pycountry
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from blonet.screening.matching.plates import normalize_plate
 from blonet.screening.matching.translit import phonetic_key, skeleton, to_latin
 
 __all__ = [
+    "as_uuid",
     "country_code",
     "iban_problem",
     "name_forms",
@@ -142,3 +145,13 @@ def partial_date(value: str) -> tuple[str, int | None] | None:
     if parsed is None:
         return "", None
     return str(parsed), parsed.year
+
+
+def as_uuid(pk: Any) -> uuid.UUID | None:
+    """The UUID of `pk`, or None for anything that is not one (answered as not found)."""
+    if isinstance(pk, uuid.UUID):
+        return pk
+    try:
+        return uuid.UUID(str(pk))
+    except (ValueError, TypeError, AttributeError):
+        return None

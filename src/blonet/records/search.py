@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from blonet.records.normalise import normalize_text, search_words
+from blonet.records.normalise import normalise_plate, normalize_text, search_words
 
 MAX_QUERY_WORDS = 8
 
@@ -95,4 +95,10 @@ def search_q(text: str, field: str = "search_text") -> Q | None:
             word_q |= Q(**{f"{field}__contains": f" {form}"})
         q &= word_q
         used = True
-    return q if used else None
+    if not used:
+        return None
+    # A plate, phone or document number typed with spaces or dashes: also as one code.
+    code = normalise_plate(text).lower()
+    if len(code) >= 4 and any(ch.isdigit() for ch in code) and len(_plain_words(text)) > 1:
+        q |= Q(**{f"{field}__contains": f" {code}"})
+    return q

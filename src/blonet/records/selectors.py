@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from blonet.core.errors import NotFound
 from blonet.records.models import ENTITY_MODELS, Incident, Involvement, Seizure, SeizureItem
 from blonet.records.models.entities import Entity
-from blonet.records.services.entities import entity_model
+from blonet.records.normalise import as_uuid
 
 LIST_RELATED = ("owner_office", "owner_country", "site")
 
@@ -32,18 +32,17 @@ def _involvements() -> Prefetch:
 
 def seizure_get_for(*, user: Any, pk: Any) -> Seizure:
     """A missing and a hidden seizure raise the same NotFound; tombstones are returned."""
-    try:
+    seizure = None
+    if (key := as_uuid(pk)) is not None:
         seizure = (
             Seizure.objects.visible_to(user)
             .select_related(
                 *LIST_RELATED, "office", "owner_agency", "counterpart_country", "created_by"
             )
             .prefetch_related("agencies", "items", "attachments", _involvements())
-            .filter(pk=pk)
+            .filter(pk=key)
             .first()
         )
-    except (ValueError, TypeError):  # not a UUID
-        seizure = None
     if seizure is None:
         raise NotFound()
     return seizure
@@ -57,23 +56,24 @@ def incident_list_visible_to(*, user: Any, include_deleted: bool = False) -> Que
 
 
 def incident_get_for(*, user: Any, pk: Any) -> Incident:
-    try:
+    incident = None
+    if (key := as_uuid(pk)) is not None:
         incident = (
             Incident.objects.visible_to(user)
             .select_related(*LIST_RELATED, "office", "owner_agency", "counterpart_country")
             .prefetch_related("agencies", "attachments", _involvements())
-            .filter(pk=pk)
+            .filter(pk=key)
             .first()
         )
-    except (ValueError, TypeError):
-        incident = None
     if incident is None:
         raise NotFound()
     return incident
 
 
 def entity_list_visible_to(*, user: Any, kind: str, include_deleted: bool = False) -> QuerySet[Any]:
-    model = entity_model(kind)
+    model = ENTITY_MODELS.get(kind)
+    if model is None:
+        raise NotFound()
     qs = model.objects.visible_to(user)
     if not include_deleted:
         qs = qs.alive()
@@ -84,10 +84,12 @@ def entity_get_for(*, user: Any, kind: str, pk: Any) -> Entity:
     model = ENTITY_MODELS.get(kind)
     if model is None:
         raise NotFound()
-    try:
-        entity = model.objects.visible_to(user).select_related("owner_office").filter(pk=pk).first()
-    except (ValueError, TypeError):
-        entity = None
+    key = as_uuid(pk)
+    entity = (
+        model.objects.visible_to(user).select_related("owner_office").filter(pk=key).first()
+        if key is not None
+        else None
+    )
     if entity is None:
         raise NotFound()
     return entity  # type: ignore[return-value]

@@ -65,8 +65,11 @@ def require_editor(actor: Any, record: SharedRecord) -> None:
 
 
 def get_visible(model: type[SharedRecord], actor: Any, pk: Any) -> Any:
+    from blonet.records.normalise import as_uuid
+
+    key = as_uuid(pk)
     qs = model.objects.all() if actor is None else model.objects.visible_to(actor)
-    obj = qs.filter(pk=pk).first()
+    obj = qs.filter(pk=key).first() if key is not None else None
     if obj is None:
         raise NotFound()
     return obj

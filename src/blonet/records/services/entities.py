@@ -169,6 +169,7 @@ def entity_update(*, actor: Any, entity: Entity, data: dict[str, Any]) -> Entity
     with transaction.atomic():
         entity.version += 1
         entity.save()
+        _refresh_linked_search_text(entity)
         audit_event_record(
             actor=actor,
             action=f"records.{entity.kind}.updated",
@@ -179,6 +180,26 @@ def entity_update(*, actor: Any, entity: Entity, data: dict[str, Any]) -> Entity
             },
         )
     return entity
+
+
+def _refresh_linked_search_text(entity: Entity) -> None:
+    """The records an entity appears in search by its name: rebuild their search text."""
+    from blonet.records.models import ENTITY_MODELS as KINDS
+    from blonet.records.models import Incident, Involvement, Seizure
+    from blonet.records.search import event_search_text
+
+    links = Involvement.objects.filter(**{entity.kind: entity})
+    for model, field in ((Seizure, "seizure"), (Incident, "incident")):
+        ids = links.filter(**{f"{field}__isnull": False}).values_list(f"{field}_id", flat=True)
+        for event in model.objects.filter(pk__in=list(ids)).select_related("site"):
+            items = event.items.all() if field == "seizure" else ()  # type: ignore[attr-defined]
+            entities = [
+                inv.entity
+                for inv in event.involvements.select_related(*KINDS)  # type: ignore[attr-defined]
+            ]
+            model.objects.filter(pk=event.pk).update(
+                search_text=event_search_text(event, items=items, entities=entities)
+            )
 
 
 def entity_delete(*, actor: Any, entity: Entity, reason: str) -> Entity:

@@ -29,6 +29,7 @@ from blonet.records.choices import (
 from blonet.records.models import ENTITY_MODELS, Incident, Involvement, Seizure, SeizureItem
 from blonet.records.models.base import SHARING_FIELDS
 from blonet.records.models.events import Event
+from blonet.records.normalise import as_uuid
 from blonet.records.search import event_search_text
 from blonet.records.services.common import (
     ErrorBag,
@@ -49,15 +50,20 @@ INCIDENT_FIELDS = (*EVENT_FIELDS, "kind")
 ITEM_FIELDS = ("commodity", "quantity", "unit", "currency", "purity", "packaging", "markings")
 # A clock a few minutes fast at the post is not a future date.
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+# The quantity column holds 13 digits before the point.
+MAX_STORABLE = Decimal("1e13")
 
 
 def _decimal(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value).replace(",", ".").replace(" ", ""))
+        number = Decimal(str(value).replace(",", ".").replace(" ", ""))
     except InvalidOperation:
         raise ValueError from None
+    if not number.is_finite():  # NaN and Infinity are not quantities (and NaN cannot compare)
+        raise ValueError
+    return number
 
 
 def normalise_quantity(
@@ -96,6 +102,12 @@ def _prepare_item(data: dict[str, Any], errors: ErrorBag, prefix: str) -> Seizur
             errors.add(f"{prefix}quantity", _("Give the quantity."))
     elif quantity <= 0:
         errors.add(f"{prefix}quantity", _("The quantity must be more than zero."))
+    elif quantity >= MAX_STORABLE:  # beyond any unit's limit, and beyond the column
+        errors.add(
+            f"{prefix}quantity",
+            _("%(q)s %(u)s is more than any seizure on record: check the unit.")
+            % {"q": quantity, "u": item.unit},
+        )
     else:
         item.quantity = quantity
         kg, units = normalise_quantity(item.commodity, quantity, item.unit)
@@ -234,7 +246,8 @@ def _prepare_involvements(
         is_new = entity is None
         if entity is not None and not isinstance(entity, model):
             qs = model.objects.all() if actor is None else model.objects.visible_to(actor)
-            entity = qs.filter(pk=entity).first()
+            key = as_uuid(entity)
+            entity = qs.filter(pk=key).first() if key is not None else None
             if entity is None:
                 errors.add(f"{prefix}entity", _("No such %s that you may see.") % kind)
                 continue
