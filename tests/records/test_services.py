@@ -333,3 +333,30 @@ def test_incident_without_items(kz_officer):
             data={"occurred_at": "2026-11-29 03:10", "kind": "alien"},
         )
     assert "kind" in exc.value.fields
+
+
+def test_times_are_taken_in_the_local_time_of_the_office(kz_officer, kg_officer, record_seizure):
+    kz = record_seizure(kz_officer, occurred_at="2026-11-30 14:00")
+    kg = record_seizure(
+        kg_officer, office="kg-ak-zhol-blo", occurred_at="2026-11-30 14:00", counterpart_country="KZ"
+    )
+    assert kz.occurred_at.astimezone(dt.UTC).hour == 9  # Almaty, UTC+5
+    assert kg.occurred_at.astimezone(dt.UTC).hour == 8  # Bishkek, UTC+6
+
+
+def test_pages_show_the_local_time_of_the_viewer(client, kg_officer):
+    from django.utils import timezone as tz
+
+    seen = {}
+
+    def probe(request):
+        from django.http import HttpResponse
+
+        seen["zone"] = str(tz.get_current_timezone())
+        return HttpResponse("ok")
+
+    from blonet.accounts.middleware import PostingTimeZoneMiddleware
+
+    request = type("R", (), {"user": kg_officer})()
+    PostingTimeZoneMiddleware(probe)(request)
+    assert seen["zone"] == "Asia/Bishkek"

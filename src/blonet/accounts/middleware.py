@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from blonet.core.choices import COUNTRY_TIME_ZONES
 from blonet.core.errors import error_body
 
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/admin/logout")
@@ -45,3 +48,24 @@ def _has_totp(user: object) -> bool:
         cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         user._has_totp = cached  # type: ignore[attr-defined]
     return bool(cached)
+
+
+class PostingTimeZoneMiddleware:
+    """Show and take times in the local time of the user's country (one country posted to);
+    otherwise in the node's `TIME_ZONE`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        zone = None
+        if user is not None and user.is_authenticated:
+            countries = user.access_context().country_codes  # type: ignore[union-attr]
+            if len(countries) == 1:
+                zone = COUNTRY_TIME_ZONES.get(next(iter(countries)))
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

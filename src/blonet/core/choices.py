@@ -69,3 +69,15 @@ class Precision(models.TextChoices):
 
 # The five countries of the regional network (the regional centre sits in KZ).
 REGIONAL_COUNTRIES = ("KZ", "KG", "TJ", "TM", "UZ")
+
+# Local time of each country's posts: forms take and pages show times in the viewer's country.
+COUNTRY_TIME_ZONES = {
+    "KZ": "Asia/Almaty",
+    "KG": "Asia/Bishkek",
+    "TJ": "Asia/Dushanbe",
+    "TM": "Asia/Ashgabat",
+    "UZ": "Asia/Tashkent",
+    "AF": "Asia/Kabul",
+    "CN": "Asia/Urumqi",
+    "RU": "Europe/Moscow",
+}

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "blonet.accounts.middleware.RequireMfaMiddleware",
+    "blonet.accounts.middleware.PostingTimeZoneMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

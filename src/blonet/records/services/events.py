@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import zoneinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from blonet.audit.services import audit_event_record
+from blonet.core.choices import COUNTRY_TIME_ZONES
 from blonet.core.errors import ValidationError
 from blonet.directory.models import Agency, Office, Site
 from blonet.records import normalise
@@ -157,8 +159,14 @@ def _resolve_fk(model: Any, value: Any, field: str, errors: ErrorBag) -> Any:
     return obj
 
 
+def local_zone(office: Office) -> dt.tzinfo:
+    """Naive times are the local time of the office's country (the node's zone otherwise)."""
+    name = COUNTRY_TIME_ZONES.get(office.country_id)
+    return zoneinfo.ZoneInfo(name) if name else timezone.get_default_timezone()
+
+
 def _apply_event_fields(
-    event: Event, data: dict[str, Any], fields: tuple[str, ...], errors: ErrorBag
+    event: Event, office: Office, data: dict[str, Any], fields: tuple[str, ...], errors: ErrorBag
 ) -> None:
     for name in fields:
         if name not in data:
@@ -181,7 +189,7 @@ def _apply_event_fields(
                     continue
                 value = parsed
             if isinstance(value, dt.datetime) and timezone.is_naive(value):
-                value = timezone.make_aware(value)  # local time of the node
+                value = timezone.make_aware(value, local_zone(office))
             event.occurred_at = value
         elif name == "transit_countries":
             if isinstance(value, str):
@@ -280,7 +288,7 @@ def _save_event(
 ) -> Event:
     errors = ErrorBag()
     apply_sharing(event, office, {k: v for k, v in data.items() if k in SHARING_FIELDS}, errors)
-    _apply_event_fields(event, data, fields, errors)
+    _apply_event_fields(event, office, data, fields, errors)
     agencies = _agencies(data, office, errors)
     if creating and agencies is None:
         agencies = [office.agency]
