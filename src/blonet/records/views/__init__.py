@@ -1,0 +1,45 @@
+"""The HTML pages of the records app (see `records/urls.py`)."""
+
+from blonet.records.views.entities import (
+    entity_detail,
+    entity_edit,
+    entity_list,
+    person_duplicates,
+    register_entity_section,
+)
+from blonet.records.views.pages import (
+    attachment_download,
+    incident_attachment_add,
+    incident_create,
+    incident_delete_view,
+    incident_detail,
+    incident_edit,
+    incident_list,
+    seizure_attachment_add,
+    seizure_create,
+    seizure_delete_view,
+    seizure_detail,
+    seizure_edit,
+    seizure_list,
+)
+
+__all__ = [
+    "attachment_download",
+    "entity_detail",
+    "entity_edit",
+    "entity_list",
+    "incident_attachment_add",
+    "incident_create",
+    "incident_delete_view",
+    "incident_detail",
+    "incident_edit",
+    "incident_list",
+    "person_duplicates",
+    "register_entity_section",
+    "seizure_attachment_add",
+    "seizure_create",
+    "seizure_delete_view",
+    "seizure_detail",
+    "seizure_edit",
+    "seizure_list",
+]
