@@ -1,0 +1,197 @@
+"""The bulk write path of the import: the service's own validation helpers, then bulk inserts.
+
+`seizure_record` costs about thirty queries per seizure (each entity and the seizure get their
+own audit row, history row and search-text update), far from the 2,000 rows/s the import must
+reach. Here each seizure goes through the same steps as `services.events._save_event`:
+`apply_sharing`, `_apply_event_fields`, `_prepare_item`, `prepare_entity` and `model_errors`,
+with the directory (sites, agencies) read once per run instead of once per seizure; then the
+seizures, their agencies, items, entities, links and history rows are written with
+`bulk_create`, and the run writes one audit event that names every seizure and entity created.
+`tests/records/test_io_import.py` checks that a seizure written here equals one written by
+`seizure_record`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from blonet.directory.models import Agency, Office, Site
+from blonet.records.choices import LinkRole
+from blonet.records.models import ENTITY_MODELS, Involvement, Seizure, SeizureItem
+from blonet.records.models.base import SHARING_FIELDS
+from blonet.records.search import event_search_text
+from blonet.records.services.common import ErrorBag, apply_sharing, model_errors
+from blonet.records.services.entities import prepare_entity
+from blonet.records.services.events import (
+    SEIZURE_FIELDS,
+    _apply_event_fields,
+    _prepare_item,
+    _reference,
+)
+
+BATCH = 500
+# Set by `apply_sharing` on a record: copied from a memo for records with the same sharing.
+_SHARING_ATTRS = (
+    "owner_office_id", "owner_agency_id", "owner_country_id", "distribution",
+    "counterpart_country_id", "handling_codes", "handling_conditions", "source_reliability",
+    "information_accuracy", "classification",
+)  # fmt: skip
+_EVENT_EXCLUDE = [
+    "owner_office", "owner_agency", "owner_country", "reference", "id", "search_text",
+    # resolved from the directory read at the start of the run (unknown ones are reported)
+    "site", "office", "counterpart_country",
+]  # fmt: skip
+
+
+@dataclass
+class Prepared:
+    seizure: Seizure
+    agencies: list[Agency]
+    items: list[SeizureItem]
+    links: list[tuple[Involvement, Any]] = field(default_factory=list)
+
+
+class Context:
+    """What a run reads once: the owner office, the directory, the sharing already checked."""
+
+    def __init__(self, actor: Any, office: Office) -> None:
+        self.actor = actor
+        self.user = actor if getattr(actor, "is_authenticated", False) else None
+        self.office = office
+        self.sites = {s.pk: s for s in Site.objects.all()}
+        self.agencies = {a.pk: a for a in Agency.objects.all()}
+        self._sharing: dict[str, tuple[dict[str, Any], dict[str, list[str]]]] = {}
+
+    def apply_sharing(self, record: Any, data: dict[str, Any], errors: ErrorBag) -> None:
+        """`apply_sharing`, once per distinct sharing (it reads the country table)."""
+        key = repr(sorted((k, repr(v)) for k, v in data.items()))
+        if key not in self._sharing:
+            scratch = Seizure()
+            bag = ErrorBag()
+            apply_sharing(scratch, self.office, dict(data), bag)
+            self._sharing[key] = ({a: getattr(scratch, a) for a in _SHARING_ATTRS}, bag.fields)
+        attrs, fields = self._sharing[key]
+        for name, value in attrs.items():
+            setattr(record, name, list(value) if isinstance(value, list) else value)
+        record.owner_office = self.office
+        for name, messages in fields.items():
+            for message in messages:
+                errors.add(name, message)
+
+    def agencies_for(self, data: dict[str, Any], errors: ErrorBag) -> list[Agency]:
+        """As `services.events._agencies`, from the directory read once."""
+        if "agencies" not in data:
+            return [self.office.agency]
+        ids = [getattr(a, "pk", a) for a in data["agencies"] or []]
+        missing = [i for i in ids if i not in self.agencies]
+        if missing:
+            errors.add("agencies", _("Unknown agency: %s.") % ", ".join(map(str, missing)))
+        return [self.agencies[i] for i in ids if i in self.agencies] or [self.office.agency]
+
+
+def prepare(
+    ctx: Context,
+    data: dict[str, Any],
+    items: list[dict[str, Any]],
+    involvements: list[dict[str, Any]],
+    import_key: str,
+) -> tuple[Prepared | None, dict[str, list[str]]]:
+    """Validate one seizure as `seizure_record` does: (prepared rows, {}) or (None, errors)."""
+    errors = ErrorBag()
+    data = dict(data)
+    site = data.get("site")
+    if isinstance(site, str) and site in ctx.sites:
+        data["site"] = ctx.sites[site]
+    seizure = Seizure(import_key=import_key)
+    ctx.apply_sharing(seizure, {k: v for k, v in data.items() if k in SHARING_FIELDS}, errors)
+    _apply_event_fields(seizure, ctx.office, data, SEIZURE_FIELDS, errors)
+    agencies = ctx.agencies_for(data, errors)
+    prepared_items = [_prepare_item(row, errors, f"items[{i}].") for i, row in enumerate(items)]
+    if not prepared_items:
+        errors.add("items", _("A seizure has at least one item."))
+    links = _prepare_links(ctx, seizure, involvements, errors)
+    model_errors(seizure, errors, exclude=_EVENT_EXCLUDE)
+    if errors.fields:
+        return None, errors.fields
+    seizure.created_by = ctx.user
+    seizure.reference = _reference(seizure)
+    seizure.total_kg = sum((it.quantity_kg or Decimal(0) for it in prepared_items), Decimal(0))
+    seizure.commodities = " ".join(sorted({it.commodity for it in prepared_items}))
+    seizure.search_text = event_search_text(
+        seizure, items=prepared_items, entities=[entity for _link, entity in links]
+    )
+    return Prepared(seizure, agencies, prepared_items, links), {}
+
+
+def _prepare_links(
+    ctx: Context, seizure: Seizure, rows: list[dict[str, Any]], errors: ErrorBag
+) -> list[tuple[Involvement, Any]]:
+    """As `services.events._prepare_involvements` for new entities (an import links no
+    existing ones): the entity takes the seizure's sharing."""
+    out = []
+    sharing = {k: getattr(seizure, k) for k in SHARING_FIELDS}
+    sharing["counterpart_country"] = seizure.counterpart_country_id
+    for i, row in enumerate(rows):
+        prefix = f"involvements[{i}]."
+        kind = row.get("kind", "")
+        model: Any = ENTITY_MODELS.get(kind)
+        if model is None:
+            errors.add(f"{prefix}kind", _("Unknown kind of entity “%s”.") % kind)
+            continue
+        role = row.get("role") or LinkRole.OTHER
+        if role not in LinkRole.values:
+            errors.add(f"{prefix}role", _("Unknown role “%s”.") % role)
+        entity = model()
+        ctx.apply_sharing(entity, sharing, ErrorBag())
+        prepare_entity(entity, row.get("data") or {}, errors, prefix)
+        entity.created_by = ctx.user  # after validation: full_clean would look the user up
+        out.append((Involvement(role=role, note=str(row.get("note") or "")[:300]), entity))
+    return out
+
+
+def write(ctx: Context, batch: list[Prepared]) -> dict[str, list[str]]:
+    """Insert a batch of prepared seizures (inside the caller's transaction); the ids made."""
+    now = timezone.now()
+    seizures = [p.seizure for p in batch]
+    Seizure.objects.bulk_create(seizures, batch_size=BATCH)
+    Seizure.history.bulk_history_create(  # type: ignore[attr-defined]
+        seizures, batch_size=BATCH, default_user=ctx.user, default_date=now
+    )
+    through: Any = Seizure.agencies.through
+    Seizure.agencies.through.objects.bulk_create(
+        [through(seizure_id=p.seizure.pk, agency_id=a.pk) for p in batch for a in p.agencies],
+        batch_size=BATCH,
+    )
+    items = []
+    for p in batch:
+        for position, item in enumerate(p.items):
+            item.seizure = p.seizure
+            item.position = position
+            items.append(item)
+    SeizureItem.objects.bulk_create(items, batch_size=BATCH)
+    made: dict[str, list[str]] = {"seizure": [str(s.pk) for s in seizures]}
+    by_kind: dict[str, list[Any]] = {}
+    links = []
+    for p in batch:
+        for link, entity in p.links:
+            by_kind.setdefault(entity.kind, []).append(entity)
+            link.seizure = p.seizure
+            setattr(link, entity.kind, entity)
+            links.append(link)
+    for kind, entities in by_kind.items():
+        model: Any = ENTITY_MODELS[kind]
+        model.objects.bulk_create(entities, batch_size=BATCH)
+        model.history.bulk_history_create(
+            entities, batch_size=BATCH, default_user=ctx.user, default_date=now
+        )
+        made[kind] = [str(e.pk) for e in entities]
+    Involvement.objects.bulk_create(links, batch_size=BATCH)
+    Involvement.history.bulk_history_create(  # type: ignore[attr-defined]
+        links, batch_size=BATCH, default_user=ctx.user, default_date=now
+    )
+    return made

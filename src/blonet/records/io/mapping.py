@@ -1,0 +1,395 @@
+"""From rows of a file to the service's payload (`data`, `items`, `involvements`) per seizure,
+remembering where each value came from so that the service's field keys (`occurred_at`,
+`items[0].quantity`, `involvements[1].number`) can be reported as a row and a column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from blonet.core.choices import Classification, Distribution
+from blonet.records import choices
+from blonet.records.io import columns as cols
+from blonet.records.io.readers import Row, Source
+
+CHOICE_COLUMNS: dict[str, type[models.TextChoices]] = {
+    "detection_method": choices.DetectionMethod,
+    "concealment": choices.Concealment,
+    "conveyance": choices.Conveyance,
+    "distribution": Distribution,
+    "commodity": choices.Commodity,
+    "unit": choices.Unit,
+    "role": choices.LinkRole,
+    "kind": choices.EntityKind,
+    "document_kind": choices.DocumentKind,
+}
+# Local date-times as written in the template or by a spreadsheet in a Russian locale; anything
+# else goes to the service as written (which reads ISO 8601, with an offset too).
+LOCAL_FORMATS = (
+    "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S",
+    "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d/%m/%Y %H:%M",
+)  # fmt: skip
+EVALUATION = re.compile(r"^([ABCX])\s*([1-4])$")
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class Group:
+    """The rows of one seizure and what they map to."""
+
+    ref: str
+    rows: list[Row] = field(default_factory=list)
+    seizure_rows: list[Row] = field(default_factory=list)  # carry the seizure-level columns
+    item_rows: list[Row] = field(default_factory=list)
+    entity_rows: list[Row] = field(default_factory=list)  # the `entities` sheet
+    data: dict[str, Any] = field(default_factory=dict)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    involvements: list[dict[str, Any]] = field(default_factory=list)
+    where: dict[str, tuple[Row, str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    import_key: str = ""
+
+    @property
+    def first(self) -> Row:
+        return self.rows[0]
+
+    def problem(self, row: Row, column: str, message: str) -> None:
+        self.problems.append(Problem(row.sheet, row.number, column, shown(row, column), message))
+
+    def locate(self, key: str) -> tuple[Row, str]:
+        """The row and column a service field key stands for."""
+        if key in self.where:
+            return self.where[key]
+        m = re.match(r"^(items|involvements)\[(\d+)\]\.?(.*)$", key)
+        if m and m.group(1) == "items" and int(m.group(2)) < len(self.item_rows):
+            return self.item_rows[int(m.group(2))], m.group(3) or "commodity"
+        if m and f"{m.group(1)}[{m.group(2)}]" in self.where:
+            return self.where[f"{m.group(1)}[{m.group(2)}]"]
+        if key == "items":
+            return self.first, "commodity"
+        return self.first, "" if key == "__all__" else key
+
+
+def shown(row: Row, column: str) -> str:
+    value = row.values.get(column, "")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value if value is not None else "")[:200]
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value: Any) -> str:
+    if isinstance(value, dt.datetime):  # a spreadsheet date is a date-time at midnight
+        return value.strftime("%Y-%m-%d" if value.time() == dt.time() else "%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    s = str(value if value is not None else "").strip()
+    # An exported cell escaped against formula injection ("'=…") reads back as written.
+    if len(s) > 1 and s[0] == "'" and s[1] in "=+-@\t\r":
+        s = s[1:]
+    return s
+
+
+@functools.cache
+def _english_labels(choices_cls: type[models.TextChoices]) -> dict[str, str]:
+    with translation.override("en"):
+        return {str(label).strip().lower(): value for value, label in choices_cls.choices}
+
+
+def choice(value: Any, choices_cls: type[models.TextChoices]) -> str:
+    """The stored value of a choice written as its value or its English label, any case."""
+    v = text(value).lower()
+    values = set(choices_cls.values)
+    if v in values:
+        return v
+    underscored = re.sub(r"[\s\-/]+", "_", v)
+    if underscored in values:
+        return underscored
+    return _english_labels(choices_cls).get(v, v)
+
+
+def occurred_at(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    s = text(value)
+    for fmt in LOCAL_FORMATS:
+        try:
+            return dt.datetime.strptime(s, fmt)
+        except ValueError:
+            continue
+    return s
+
+
+def classification(value: Any) -> Any:
+    v = text(value).lower()
+    for number, label in ((c.value, c.name.lower()) for c in Classification):
+        if v in (str(number), label):
+            return number
+    return v
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+def group_rows(source: Source) -> tuple[list[Group], list[Problem]]:
+    """Seizures from a flat sheet (rows with the same `seizure_ref` together, a row without one
+    on its own) or from the related sheets (`seizures`, `items`, `entities`)."""
+    if source.layout == "related":
+        return _group_related(source)
+    groups: dict[str, Group] = {}
+    out: list[Group] = []
+    for row in next(iter(source.sheets.values())).rows:
+        ref = text(row.values.get("seizure_ref"))
+        group = groups.get(ref) if ref else None
+        if group is None:
+            group = Group(ref=ref)
+            out.append(group)
+            if ref:
+                groups[ref] = group
+        group.rows.append(row)
+        group.seizure_rows.append(row)
+        if any(not blank(row.values.get(c)) for c in cols.ITEM_COLUMNS):
+            group.item_rows.append(row)
+    return out, []
+
+
+def _group_related(source: Source) -> tuple[list[Group], list[Problem]]:
+    problems: list[Problem] = []
+    groups: dict[str, Group] = {}
+    for row in source.sheets[cols.SHEET_SEIZURES].rows:
+        ref = text(row.values.get("seizure_ref"))
+        if not ref:
+            problems.append(
+                Problem(row.sheet, row.number, "seizure_ref", "",
+                        _("Give the seizure_ref: the items and entities sheets refer to it."))
+            )  # fmt: skip
+        elif ref in groups:
+            problems.append(
+                Problem(row.sheet, row.number, "seizure_ref", ref,
+                        _("This seizure_ref is already used on row %s.") % groups[ref].first.number)
+            )  # fmt: skip
+        else:
+            groups[ref] = Group(ref=ref, rows=[row], seizure_rows=[row])
+    for name, attr in ((cols.SHEET_ITEMS, "item_rows"), (cols.SHEET_ENTITIES, "entity_rows")):
+        sheet = source.sheets.get(name)
+        for row in sheet.rows if sheet else []:
+            ref = text(row.values.get("seizure_ref"))
+            group = groups.get(ref)
+            if group is None:
+                problems.append(
+                    Problem(row.sheet, row.number, "seizure_ref", ref,
+                            _("No seizure with this seizure_ref on the sheet “seizures”."))
+                )  # fmt: skip
+                continue
+            group.rows.append(row)
+            getattr(group, attr).append(row)
+    return list(groups.values()), problems
+
+
+# --------------------------------------------------------------------------- payload
+
+
+def _first(group: Group, rows: list[Row], column: str) -> tuple[Any, Row | None]:
+    """The first non-blank value of `column`; a different value on a later row is a problem."""
+    found: Any = None
+    at: Row | None = None
+    for row in rows:
+        value = row.values.get(column)
+        if blank(value):
+            continue
+        if at is None:
+            found, at = value, row
+        elif text(value) != text(found):
+            group.problem(
+                row,
+                column,
+                _("Differs from row %(row)s of the same seizure (“%(value)s”).")
+                % {"row": at.number, "value": text(found)},
+            )
+    return found, at
+
+
+def build(group: Group) -> None:
+    """Fill `data`, `items`, `involvements` and `where` of the group."""
+    data, where = group.data, group.where
+    for column in cols.SEIZURE_COLUMNS[1:]:
+        value, row = _first(group, group.seizure_rows, column)
+        if row is None:
+            continue
+        if column == "evaluation":
+            m = EVALUATION.match(text(value).upper())
+            if not m:
+                group.problem(
+                    row, column, _("Write the evaluation as A, B, C or X and 1 to 4, e.g. B2.")
+                )
+                continue
+            data["source_reliability"], data["information_accuracy"] = m.group(1), m.group(2)
+            where["source_reliability"] = where["information_accuracy"] = (row, column)
+            continue
+        if column == "occurred_at":
+            data[column] = occurred_at(value)
+        elif column == "agencies":
+            data[column] = [a for a in re.split(r"[;,\s]+", text(value)) if a]
+        elif column == "classification":
+            data[column] = classification(value)
+        elif column in CHOICE_COLUMNS:
+            data[column] = choice(value, CHOICE_COLUMNS[column])
+        else:
+            data[column] = text(value)
+        where[column] = (row, column)
+    for i, row in enumerate(group.item_rows):
+        item: dict[str, Any] = {}
+        for column in cols.ITEM_COLUMNS:
+            value = row.values.get(column)
+            if blank(value):
+                continue
+            if column in CHOICE_COLUMNS:
+                item[column] = choice(value, CHOICE_COLUMNS[column])
+            elif column == "purity":
+                item[column] = text(value).rstrip("%").strip()
+            else:
+                item[column] = text(value)
+            where[f"items[{i}].{column}"] = (row, column)
+        group.items.append(item)
+    _flat_entities(group)
+    _sheet_entities(group)
+
+
+def _flat_entities(group: Group) -> None:
+    present: dict[tuple[str, int], list[cols.EntityColumn]] = {}
+    names = dict.fromkeys(c for row in group.seizure_rows for c in row.values)
+    for name in names:
+        ec = cols.entity_column(name)
+        if ec:
+            present.setdefault((ec.kind, ec.number), []).append(ec)
+    for kind, number in sorted(present, key=lambda k: (list(cols.ENTITY_GROUPS).index(k[0]), k[1])):
+        payload: dict[str, Any] = {}
+        spots: dict[str, tuple[Row, str]] = {}
+        role, role_at = "", None
+        for suffix, name in cols.ENTITY_GROUPS[kind]:  # where a missing value belongs
+            if name != "role":
+                spots[name] = (group.first, cols.entity_column_name(kind, number, suffix))
+        spots_found: dict[str, tuple[Row, str]] = {}
+        for ec in present[(kind, number)]:
+            column = cols.entity_column_name(kind, number, ec.suffix)
+            value, row = _first(group, group.seizure_rows, column)
+            if row is None:
+                continue
+            if ec.field == "role":
+                role, role_at = choice(value, choices.LinkRole), (row, column)
+            else:
+                payload[ec.field] = text(value)
+                spots_found[ec.field] = spots[ec.field] = (row, column)
+        if not payload:
+            if role_at:
+                group.problem(role_at[0], role_at[1], _("A role needs the other columns of it."))
+            continue
+        _add_involvement(group, kind, role, payload, spots, role_at, note="", first=spots_found)
+
+
+def _sheet_entities(group: Group) -> None:
+    for row in group.entity_rows:
+        kind = choice(row.values.get("kind"), choices.EntityKind)
+        fields = cols.ENTITY_SHEET_FIELDS.get(kind)
+        if fields is None:
+            group.problem(row, "kind", _("Unknown kind of entity “%s”.") % text(kind))
+            continue
+        payload: dict[str, Any] = {}
+        spots = {name: (row, column) for column, name in reversed(fields.items())}
+        found: dict[str, tuple[Row, str]] = {}
+        for column, value in row.values.items():
+            if blank(value) or column in ("seizure_ref", "kind", "role", "note"):
+                continue
+            target = fields.get(column)
+            if target is None:
+                group.problem(
+                    row,
+                    column,
+                    _("The column “%(column)s” does not apply to a %(kind)s.")
+                    % {"column": column, "kind": kind},
+                )
+                continue
+            payload[target] = text(value)
+            found[target] = spots[target] = (row, column)
+        role = choice(row.values.get("role"), choices.LinkRole)
+        _add_involvement(
+            group, kind, role, payload, spots, (row, "role"), note=text(row.values.get("note")),
+            first=found or {"": (row, "kind")},
+        )  # fmt: skip
+
+
+def _add_involvement(
+    group: Group,
+    kind: str,
+    role: str,
+    payload: dict[str, Any],
+    spots: dict[str, tuple[Row, str]],
+    role_at: tuple[Row, str] | None,
+    note: str,
+    first: dict[str, tuple[Row, str]],
+) -> None:
+    j = len(group.involvements)
+    group.involvements.append(
+        {
+            "kind": kind,
+            "role": role or cols.DEFAULT_ROLE.get(kind, cols.USED),
+            "data": payload,
+            "note": note,
+        }
+    )
+    first_spot = next(iter(first.values()), role_at or (group.first, ""))
+    group.where[f"involvements[{j}]"] = first_spot
+    group.where[f"involvements[{j}].kind"] = first_spot
+    if role_at:
+        group.where[f"involvements[{j}].role"] = role_at
+    for name, spot in spots.items():
+        group.where[f"involvements[{j}].{name}"] = spot
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def _canonical_value(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date | dt.time) else text(value)
+
+
+def import_key(office_id: str, group: Group) -> str:
+    """Stable across re-imports: the office and the file's `seizure_ref`, or, without one, the
+    normalised content of the group's rows."""
+    if group.ref:
+        basis: Any = ["ref", group.ref]
+    else:
+        basis = [
+            "rows",
+            [
+                sorted((k, _canonical_value(v)) for k, v in row.values.items() if not blank(v))
+                for row in group.rows
+            ],
+        ]
+    payload = json.dumps([office_id, basis], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
