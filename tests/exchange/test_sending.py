@@ -66,9 +66,7 @@ def test_rfi_due_time_is_editable(kz_officer, rfi):
     assert message.due_at == now + dt.timedelta(hours=2)
 
 
-def test_answer_marks_the_receipt_with_the_response_time(
-    kz_officer, kg_officer, rfi
-):
+def test_answer_marks_the_receipt_with_the_response_time(kz_officer, kg_officer, rfi):
     from blonet.exchange.services import rfi_answer
 
     sent = timezone.now() - dt.timedelta(hours=3)
