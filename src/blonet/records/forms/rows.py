@@ -240,6 +240,9 @@ class RecordForms:
             self.form.add_error(None, message)
 
     def has_row_errors(self) -> bool:
-        return any(form.errors for formset in self.formsets() for form in formset.forms) or bool(
-            self.item_errors or self.involvement_errors
+        """Any error outside the main form (a row's, or a whole list's)."""
+        return (
+            any(formset.non_form_errors() for formset in self.formsets())
+            or any(form.errors for formset in self.formsets() for form in formset.forms)
+            or bool(self.item_errors or self.involvement_errors)
         )
