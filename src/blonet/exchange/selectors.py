@@ -138,6 +138,11 @@ def permission_list_visible_to(*, user: Any) -> QuerySet[ForwardPermission]:
     )
 
 
+def permission_get_for(*, user: Any, pk: Any) -> ForwardPermission:
+    found: ForwardPermission = get_or_404(permission_list_visible_to(user=user), pk)
+    return found
+
+
 # ----------------------------------------------------------------------------- inbox
 
 

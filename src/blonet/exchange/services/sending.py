@@ -240,7 +240,7 @@ def message_send(
     sharing: dict[str, Any] | None = None,
     links: Any = (),
     attachments: Any = (),
-    in_reply_to: Message | None = None,
+    in_reply_to: Message | Any = None,
     now: dt.datetime | None = None,
     import_key: str = "",
 ) -> Message:
