@@ -9,6 +9,7 @@ On PostgreSQL a trigram GIN index serves the LIKE (migration 0002).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Q
@@ -22,16 +23,38 @@ def _plain_words(text: str) -> list[str]:
     return [w for w in normalize_text(text or "").split() if w]
 
 
+# Name words, places and phrases recur across records (namesakes, site names, packaging): their
+# forms are computed once per process. Normalisation works word by word (`normalize_text` turns
+# every kind of white space into a separator and never joins words), so the forms of a name are
+# those of its words in order, duplicates dropped: what `search_words(name)` gives.
+@lru_cache(maxsize=131_072)
+def _word_forms(word: str) -> tuple[str, ...]:
+    return tuple(search_words(word))
+
+
+def _name_forms(name: str) -> list[str]:
+    forms: dict[str, None] = {}
+    for word in name.split():
+        for form in _word_forms(word):
+            forms.setdefault(form, None)
+    return list(forms)
+
+
+@lru_cache(maxsize=65_536)
+def _text_words(text: str) -> tuple[str, ...]:
+    return tuple(_plain_words(text))
+
+
 def compose(
     *, names: Iterable[str] = (), words: Iterable[str] = (), codes: Iterable[str] = ()
 ) -> str:
     """`names` get every form; `words` are kept as written (normalised); `codes` as given."""
     seen: dict[str, None] = {}
     for name in names:
-        for form in search_words(name):
+        for form in _name_forms(name or ""):
             seen.setdefault(form, None)
     for text in words:
-        for word in _plain_words(text):
+        for word in _text_words(text or ""):
             seen.setdefault(word, None)
     for code in codes:
         code = (code or "").strip().lower().replace(" ", "")
