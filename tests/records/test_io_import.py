@@ -130,7 +130,11 @@ def test_utf8_csv_imports_seizures_items_and_entities(kz_officer):
         ("heroin", Decimal("12.500"), "kg", Decimal("61.00"), "scorpion logo"),
         ("hashish", Decimal("800.000"), "g", None, ""),
     ]
-    assert (s1.total_kg, s1.commodities, s1.import_key != "") == (Decimal("13.300"), "hashish heroin", True)
+    assert (s1.total_kg, s1.commodities, s1.import_key != "") == (
+        Decimal("13.300"),
+        "hashish heroin",
+        True,
+    )
     links = [(link.role, link.entity_kind, str(link.entity)) for link in s1.involvements.all()]
     assert links == [
         ("driver", "person", "Qurbonov Yusuf"),
@@ -229,7 +233,8 @@ def test_xlsx_related_sheets(kz_officer):
                      ["A", "2026-11-28 10:00", "kz-kordai-bcp", "truck", "national"],
                      ["B", "2026-11-28 11:00", "kz-kordai-bcp", "bus", "national"]],
         "items": [["seizure_ref", "commodity", "quantity", "unit"],
-                  ["A", "heroin", 4, "kg"], ["A", "opium", 2, "kg"], ["B", "tramadol", 900, "tablets"],
+                  ["A", "heroin", 4, "kg"], ["A", "opium", 2, "kg"],
+                  ["B", "tramadol", 900, "tablets"],
                   ["C", "heroin", 1, "kg"]],
         "entities": [["seizure_ref", "kind", "role", "name", "dob", "plate", "country", "number"],
                      ["A", "person", "driver", "Саидов Фаррух", "1979", None, None, None],
@@ -243,7 +248,13 @@ def test_xlsx_related_sheets(kz_officer):
     assert [(p.sheet, p.row, p.column, p.value, p.message) for p in report.problems] == [
         ("seizures", 3, "seizure_ref", "B", held),
         ("items", 4, "seizure_ref", "B", held),
-        ("items", 5, "seizure_ref", "C", "No seizure with this seizure_ref on the sheet “seizures”."),
+        (
+            "items",
+            5,
+            "seizure_ref",
+            "C",
+            "No seizure with this seizure_ref on the sheet “seizures”.",
+        ),
         ("entities", 4, "seizure_ref", "B", held),
         ("entities", 5, "name", "", "A person needs a name."),
         ("entities", 5, "plate", "AB 123", "The column “plate” does not apply to a person."),
@@ -326,9 +337,11 @@ def test_reimporting_the_same_file_adds_nothing(kz_officer):
     assert [(line.ref, line.reference) for line in second.already] == [
         (line.ref, line.reference) for line in first.created
     ]
-    assert problems(second) == problems(first) == [
-        (6, "quantity", "The quantity must be more than zero.")
-    ]
+    assert (
+        problems(second)
+        == problems(first)
+        == [(6, "quantity", "The quantity must be more than zero.")]
+    )
     assert after == {**before, "audit": before["audit"] + 1}  # only the run's own event
     # The same seizures in another file (other order, other sheet) are also known.
     reordered = run(kz_officer, csv_bytes(list(reversed(TWO_SEIZURES))), dry_run=True)
@@ -460,23 +473,45 @@ def test_an_office_the_user_is_not_posted_to_is_refused_and_nothing_written(kg_o
     [
         (b"", "a.csv", "The file is empty."),
         (b"\r\n ;; \r\n", "a.csv", "The file is empty."),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "a.csv",
-         "This is not a text file: upload a CSV or an XLSX file."),
-        (bytes(range(1, 32)) * 50, "a.csv", "This is not a text file: upload a CSV or an XLSX file."),
-        (b"PK\x03\x04garbage-not-a-zip", "a.xlsx",
-         "This is not an XLSX workbook that can be read: save it again as .xlsx."),
-        (b"seizure_ref,occurred_at", "a.xlsx",
-         "This is not an XLSX workbook: save it again from the spreadsheet."),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+            "a.csv",
+            "This is not a text file: upload a CSV or an XLSX file.",
+        ),
+        (
+            bytes(range(1, 32)) * 50,
+            "a.csv",
+            "This is not a text file: upload a CSV or an XLSX file.",
+        ),
+        (
+            b"PK\x03\x04garbage-not-a-zip",
+            "a.xlsx",
+            "This is not an XLSX workbook that can be read: save it again as .xlsx.",
+        ),
+        (
+            b"seizure_ref,occurred_at",
+            "a.xlsx",
+            "This is not an XLSX workbook: save it again from the spreadsheet.",
+        ),
         (b"%PDF-1.4", "report.pdf", "Upload a .csv or .xlsx file (this one is “.pdf”)."),
-        (b"S1,2026-11-20 10:00,heroin,1,kg\r\n", "a.csv",
-         "The first row is not the template's header: none of its cells is a column of the "
-         "template (row 1)."),
-        (b"seizure_ref,commodity,quantity\r\nS,heroin,1\r\n", "a.csv",
-         "Required columns are missing: occurred_at, unit."),
-        (b"commodity,Commodity,quantity\r\n", "a.csv",
-         "The column commodity appears twice in the header."),
+        (
+            b"S1,2026-11-20 10:00,heroin,1,kg\r\n",
+            "a.csv",
+            "The first row is not the template's header: none of its cells is a column of the "
+            "template (row 1).",
+        ),
+        (
+            b"seizure_ref,commodity,quantity\r\nS,heroin,1\r\n",
+            "a.csv",
+            "Required columns are missing: occurred_at, unit.",
+        ),
+        (
+            b"commodity,Commodity,quantity\r\n",
+            "a.csv",
+            "The column commodity appears twice in the header.",
+        ),
         (b'occurred_at,commodity,quantity,unit\r\n"2026-11-20,heroin\r\n', "a.csv", None),
-    ],  # fmt: skip
+    ],
 )
 def test_unreadable_files_get_one_clear_message_and_nothing_is_written(
     kz_officer, content, filename, message
@@ -524,4 +559,3 @@ def test_the_template_columns_are_all_accepted_and_the_example_imports(kz_office
     assert [(x.role, x.entity_kind) for x in seizure.involvements.all()] == [
         ("driver", "person"), ("used", "vehicle"), ("used", "container"), ("used", "phone"),
     ]  # fmt: skip
-

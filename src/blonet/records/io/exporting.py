@@ -81,7 +81,7 @@ def start_export(*, user: Any, params: QueryDict | dict[str, str], fmt: str) -> 
     for name in IGNORED_PARAMS:
         query.pop(name, None)
     filterset = SeizureFilter(query or None, queryset=_base_queryset(user))
-    if not filterset.is_valid():
+    if filterset.is_bound and not filterset.is_valid():
         raise ExportProblem(
             *(f"{name}: {' '.join(map(str, errs))}" for name, errs in filterset.errors.items())
         )

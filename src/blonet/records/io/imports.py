@@ -156,6 +156,8 @@ def _run(actor: Any, office: Office, source: Source, report: ImportReport) -> No
 
 
 SHEET_ORDER = (cols.SHEET_SEIZURES, cols.SHEET_ITEMS, cols.SHEET_ENTITIES)
+
+
 def _row_order(sheet_row: tuple[str, int]) -> tuple[int, int]:
     sheet, number = sheet_row
     return (SHEET_ORDER.index(sheet) if sheet in SHEET_ORDER else 0), number
