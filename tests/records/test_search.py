@@ -136,3 +136,31 @@ def test_unknown_filter_value_is_invalid_not_an_error(kz_officer):
     )
     assert f.is_valid() is False
     assert "commodity" in f.errors
+
+
+def test_yo_is_also_searched_as_ye():
+    assert set(normalise.search_words("Пётр")) & set(normalise.search_words("PETR"))
+
+
+@pytest.mark.django_db
+def test_overlong_item_text_is_a_field_error(kz_officer):
+    from blonet.core.errors import ValidationError
+    from blonet.records.services import seizure_record
+    from tests.records.conftest import seizure_data
+
+    with pytest.raises(ValidationError) as exc:
+        seizure_record(
+            actor=kz_officer,
+            office="kz-kordai-blo",
+            data=seizure_data(),
+            items=[{"commodity": "heroin", "quantity": "1", "unit": "kg", "markings": "x" * 500}],
+        )
+    assert "items[0].markings" in exc.value.fields
+
+
+@pytest.mark.django_db
+def test_items_keep_history(kz_officer, record_seizure):
+    from blonet.records.models import SeizureItem
+
+    seizure = record_seizure(kz_officer)
+    assert SeizureItem.history.filter(seizure_id=seizure.pk).count() == 2

@@ -42,7 +42,17 @@ def search_words(text: str) -> list[str]:
     and phonetic key, lower case, without duplicates, in a stable order."""
     out: list[str] = []
     for word in normalize_text(text or "").split():
-        for form in (word, to_latin(word), skeleton(word), phonetic_key(word)):
+        # ё is written е as often as not (Пётр, Петр, passport PETR)
+        plain = word.replace("ё", "е")
+        for form in (
+            word,
+            to_latin(word),
+            skeleton(word),
+            phonetic_key(word),
+            to_latin(plain),
+            skeleton(plain),
+            phonetic_key(plain),
+        ):
             form = form.lower().replace(" ", "")
             if form and form not in out:
                 out.append(form)

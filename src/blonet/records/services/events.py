@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from blonet.audit.services import audit_event_record
 from blonet.core.choices import COUNTRY_TIME_ZONES
@@ -145,7 +146,25 @@ def _prepare_item(data: dict[str, Any], errors: ErrorBag, prefix: str) -> Seizur
     if purity is not None and not 0 < purity <= 100:
         errors.add(f"{prefix}purity", _("Purity is a percentage between 0 and 100."))
     item.purity = purity
+    model_errors(
+        item,
+        errors,
+        prefix,
+        exclude=[
+            "seizure",
+            "quantity",
+            "commodity",
+            "unit",
+            "purity",
+            "quantity_kg",
+            "quantity_units",
+        ],
+    )
     return item
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _resolve_fk(model: Any, value: Any, field: str, errors: ErrorBag) -> Any:
@@ -331,7 +350,7 @@ def _save_event(
             for position, item in enumerate(prepared_items):
                 item.seizure = event  # type: ignore[assignment]
                 item.position = position
-            SeizureItem.objects.bulk_create(prepared_items)
+            bulk_create_with_history(prepared_items, SeizureItem, default_user=_user(actor))
         if links is not None:
             event.involvements.all().delete()  # type: ignore[attr-defined]
             for link, entity, is_new in links:
