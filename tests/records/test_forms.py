@@ -223,7 +223,7 @@ def test_the_person_name_asks_for_likely_duplicates():
     assert 'hx-get="/records/persons/duplicates/"' in html
     assert 'hx-target="#involvements-3-duplicates"' in html
     assert 'hx-include="[name=involvements-3-person_dob]"' in html
-    assert "keyup changed delay:400ms" in html
+    assert "input changed delay:400ms" in html
 
 
 def test_entity_edit_form_round_trip(kz_officer, record_seizure):

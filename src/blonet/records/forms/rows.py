@@ -96,7 +96,7 @@ class InvolvementForm(StyledForm):
         prefix = self.prefix or ""
         check = {
             "hx-get": reverse_lazy("records:person_duplicates"),
-            "hx-trigger": "keyup changed delay:400ms, change",
+            "hx-trigger": "input changed delay:400ms, change",
             "hx-target": f"#{prefix}-duplicates",
             "hx-vals": f'{{"prefix": "{prefix}"}}',
             "autocomplete": "off",
