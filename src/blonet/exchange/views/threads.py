@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from blonet.audit.services import audit_event_record
 from blonet.core.errors import BlonetError
+from blonet.directory.models import Office
 from blonet.exchange import selectors, services
 from blonet.exchange.choices import PermissionStatus
 from blonet.exchange.forms import (
@@ -46,7 +47,11 @@ def _stamp(messages: list[Message]) -> str:
 
 def _decorate(request: HttpRequest, messages: list[Message]) -> None:
     mine = set(viewer_context(request)["viewer_offices"])
+    targets = {t for m in messages for p in m.permissions.all() for t in p.targets}
+    names = {o.pk: o.local_name for o in Office.objects.filter(pk__in=targets)}
     for m in messages:
+        for p in m.permissions.all():
+            p.target_names = [names.get(t, t) for t in p.targets]  # type: ignore[attr-defined]
         m.display = display_fields(m.template, m.structured)  # type: ignore[attr-defined]
         receipts = list(m.recipients.all())
         m.my_receipts = [r for r in receipts if r.office_id in mine]  # type: ignore[attr-defined]
@@ -62,8 +67,10 @@ def thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[s
         messages = selectors.thread_messages(user=request.user, thread=thread)
     _decorate(request, messages)
     offices = selectors.inbox_offices(user=request.user)
+    participants = selectors.thread_participants(thread)
     return {
         "thread": thread,
+        "link_offices": [o for o in offices if o.pk in participants],
         "timeline": messages,
         "links": selectors.thread_links_visible(user=request.user, thread=thread),
         "stamp": _stamp(messages),

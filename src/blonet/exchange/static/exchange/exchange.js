@@ -21,5 +21,16 @@
     for (const el of document.querySelectorAll("[data-testid=compose-form] .js-hide-when-scripted")) {
       el.hidden = true;
     }
+    // One click adds an office (counterpart, situation centre, regional centre) to "To".
+    for (const button of document.querySelectorAll(".js-add-recipient")) {
+      button.addEventListener("click", () => {
+        const select = button.form && button.form.querySelector("select[name=recipients]");
+        const option = select && select.querySelector(`option[value="${button.dataset.office}"]`);
+        if (option) {
+          option.selected = true;
+          option.scrollIntoView({ block: "nearest" });
+        }
+      });
+    }
   });
 })();
