@@ -453,6 +453,8 @@ def test_bulk_path_records_what_the_service_records(kz_officer, make_user):
         assert [fields(x.entity) for x in links_a] == [fields(x.entity) for x in links_b]
         assert [x.entity.search_text for x in links_a] == [x.entity.search_text for x in links_b]
         assert a.history.count() == b.history.count() == 1
+        assert [i.history.count() for i in a.items.all()] == [1] * a.items.count()
+        assert [i.history.count() for i in b.items.all()] == [1] * b.items.count()
         assert [x.history.count() for x in links_a] == [x.history.count() for x in links_b]
         assert [x.entity.history.count() for x in links_a] == [1] * len(links_a)
         assert [x.entity.history.count() for x in links_b] == [1] * len(links_b)

@@ -100,6 +100,10 @@ class EntityColumn:
     suffix: str  # `name`, `plate` …
     field: str  # the entity field, or "role"
 
+    @property
+    def column(self) -> str:
+        return entity_column_name(self.kind, self.number, self.suffix)
+
 
 _ENTITY_RE = re.compile(
     r"^(person|vehicle|organisation|document|container|phone|account)(\d?)_(\w+)$"

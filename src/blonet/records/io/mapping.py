@@ -56,6 +56,7 @@ class Group:
     """The rows of one seizure and what they map to."""
 
     ref: str
+    columns: tuple[str, ...] = ()  # of the sheet that holds the seizure-level columns
     rows: list[Row] = field(default_factory=list)
     seizure_rows: list[Row] = field(default_factory=list)  # carry the seizure-level columns
     item_rows: list[Row] = field(default_factory=list)
@@ -119,10 +120,15 @@ def _english_labels(choices_cls: type[models.TextChoices]) -> dict[str, str]:
         return {str(label).strip().lower(): value for value, label in choices_cls.choices}
 
 
+@functools.cache
+def _values(choices_cls: type[models.TextChoices]) -> frozenset[str]:
+    return frozenset(choices_cls.values)
+
+
 def choice(value: Any, choices_cls: type[models.TextChoices]) -> str:
     """The stored value of a choice written as its value or its English label, any case."""
     v = text(value).lower()
-    values = set(choices_cls.values)
+    values = _values(choices_cls)
     if v in values:
         return v
     underscored = re.sub(r"[\s\-/]+", "_", v)
@@ -163,11 +169,13 @@ def group_rows(source: Source) -> tuple[list[Group], list[Problem]]:
         return _group_related(source)
     groups: dict[str, Group] = {}
     out: list[Group] = []
-    for row in next(iter(source.sheets.values())).rows:
+    sheet = next(iter(source.sheets.values()))
+    columns = tuple(sheet.columns)
+    for row in sheet.rows:
         ref = text(row.values.get("seizure_ref"))
         group = groups.get(ref) if ref else None
         if group is None:
-            group = Group(ref=ref)
+            group = Group(ref=ref, columns=columns)
             out.append(group)
             if ref:
                 groups[ref] = group
@@ -181,6 +189,7 @@ def group_rows(source: Source) -> tuple[list[Group], list[Problem]]:
 def _group_related(source: Source) -> tuple[list[Group], list[Problem]]:
     problems: list[Problem] = []
     groups: dict[str, Group] = {}
+    columns = tuple(source.sheets[cols.SHEET_SEIZURES].columns)
     for row in source.sheets[cols.SHEET_SEIZURES].rows:
         ref = text(row.values.get("seizure_ref"))
         if not ref:
@@ -194,7 +203,7 @@ def _group_related(source: Source) -> tuple[list[Group], list[Problem]]:
                         _("This seizure_ref is already used on row %s.") % groups[ref].first.number)
             )  # fmt: skip
         else:
-            groups[ref] = Group(ref=ref, rows=[row], seizure_rows=[row])
+            groups[ref] = Group(ref=ref, columns=columns, rows=[row], seizure_rows=[row])
     for name, attr in ((cols.SHEET_ITEMS, "item_rows"), (cols.SHEET_ENTITIES, "entity_rows")):
         sheet = source.sheets.get(name)
         for row in sheet.rows if sheet else []:
@@ -280,14 +289,23 @@ def build(group: Group) -> None:
     _sheet_entities(group)
 
 
-def _flat_entities(group: Group) -> None:
+@functools.lru_cache(maxsize=64)
+def _entity_layout(columns: tuple[str, ...]) -> list[tuple[str, int, list[cols.EntityColumn]]]:
+    """The entity column groups among a sheet's columns, in template order."""
     present: dict[tuple[str, int], list[cols.EntityColumn]] = {}
-    names = dict.fromkeys(c for row in group.seizure_rows for c in row.values)
-    for name in names:
+    for name in columns:
         ec = cols.entity_column(name)
         if ec:
             present.setdefault((ec.kind, ec.number), []).append(ec)
-    for kind, number in sorted(present, key=lambda k: (list(cols.ENTITY_GROUPS).index(k[0]), k[1])):
+    order = list(cols.ENTITY_GROUPS)
+    keys = sorted(present, key=lambda k: (order.index(k[0]), k[1]))
+    return [(kind, number, present[(kind, number)]) for kind, number in keys]
+
+
+def _flat_entities(group: Group) -> None:
+    for kind, number, present in _entity_layout(group.columns):
+        if all(blank(r.values.get(c.column)) for r in group.seizure_rows for c in present):
+            continue
         payload: dict[str, Any] = {}
         spots: dict[str, tuple[Row, str]] = {}
         role, role_at = "", None
@@ -295,8 +313,8 @@ def _flat_entities(group: Group) -> None:
             if name != "role":
                 spots[name] = (group.first, cols.entity_column_name(kind, number, suffix))
         spots_found: dict[str, tuple[Row, str]] = {}
-        for ec in present[(kind, number)]:
-            column = cols.entity_column_name(kind, number, ec.suffix)
+        for ec in present:
+            column = ec.column
             value, row = _first(group, group.seizure_rows, column)
             if row is None:
                 continue
