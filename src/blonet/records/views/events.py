@@ -218,6 +218,13 @@ def event_form(request: HttpRequest, pages: EventPages, pk: Any = None) -> HttpR
             items=items, involvements=links, with_items=pages.has_items,
         )  # fmt: skip
     _mark_linked(request, bundle)
+    persons = [
+        str(f.linked.pk)
+        for f in bundle.involvements.forms
+        if f.linked is not None and f.linked.kind == "person"
+    ]
+    if record is not None and persons:  # the edit form shows the linked persons too
+        audit_read(request, f"records.{pages.kind}.viewed", record, {"persons": persons})
     context = {
         "forms": bundle,
         "form": bundle.form,
