@@ -1,5 +1,6 @@
 """An officer at Kordai records a seizure with the keyboard, finds it by the driver's name typed in
-the other script, edits it and sees the history."""
+the other script, edits it and sees the history; the same driver, typed again, is offered and
+linked instead of recorded twice."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ PASSWORD = "correct-horse-battery-9"
 
 def test_record_find_edit_and_history_of_a_seizure(live_server, live_directory, page):
     from blonet.accounts.models import Posting, User
-    from blonet.records.models import Seizure
+    from blonet.records.models import Person, Seizure
     from blonet.records.services import seizure_record
 
     user = User.objects.create_user("officer.test", password=PASSWORD, display_name="Officer Test")
@@ -136,3 +137,27 @@ def test_record_find_edit_and_history_of_a_seizure(live_server, live_directory, 
     assert "Truck → Bus" in newest
     assert "Version 1" in entries.nth(1).inner_text()
     assert page.inner_text("[data-testid=version]") == "2"
+
+    # The same driver at the next crossing: offered while typing, linked instead of re-entered.
+    person = seizure.involvements.get(role="driver").person
+    page.goto(f"{live_server.url}/records/seizures/new/")
+    page.focus("#id_items-0-commodity")
+    keyboard.type("Opium")
+    keyboard.press("Tab")
+    keyboard.type("2")
+    page.focus("[data-testid=add-person]")
+    keyboard.press("Enter")
+    keyboard.type("Курбонов Юсуф")
+    offer = page.locator("#involvements-0-duplicates [data-testid=duplicates]")
+    expect(offer).to_contain_text("Possibly already recorded:")
+    expect(offer).to_contain_text("Qurbonov Yusuf")
+    offer.locator("button", has_text="Use this person").focus()
+    keyboard.press("Enter")
+    expect(page.locator("[data-testid=linked-entity]")).to_contain_text("Qurbonov Yusuf")
+    assert page.input_value("input[name=involvements-0-entity]") == str(person.pk)
+    assert not page.locator("#id_involvements-0-person_full_name").is_visible()
+    page.click("[data-testid=save]")
+    page.wait_for_url(re.compile(r".*/records/seizures/[0-9a-f-]{36}/$"))
+    third = Seizure.objects.order_by("-created_at").first()
+    assert third.involvements.get().person_id == person.pk
+    assert Person.objects.filter(full_name__startswith="Qurbonov").count() == 1
