@@ -9,7 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blonet.directory.models import Agency, Office, Site
+from blonet.core.access import access_of
+from blonet.directory.models import Agency, Office, Site, country_name
 from blonet.records.choices import (
     Commodity,
     Concealment,
@@ -44,6 +45,19 @@ class OfficeSelect(forms.Select):
         for key, data in self.option_data.get(str(value), {}).items():
             option["attrs"][f"data-{key}"] = data
         return option
+
+
+def by_country(
+    queryset: Any, *, first: frozenset[str] = frozenset(), blank: bool = False
+) -> list[tuple[Any, Any]]:
+    """Choices grouped by country (the user's own first), for long lists of the directory."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for obj in queryset:
+        groups.setdefault(obj.country_id, []).append((obj.pk, obj.local_name))
+    order = sorted(groups, key=lambda code: (code not in first, code))
+    choices: list[tuple[Any, Any]] = [("", "—")] if blank else []
+    choices += [(country_name(code), groups[code]) for code in order]
+    return choices
 
 
 class EventForm(SharingFields):
@@ -90,6 +104,10 @@ class EventForm(SharingFields):
         self, *args: Any, user: Any = None, offices: list[Office] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, user=user, **kwargs)
+        first = access_of(user).country_codes
+        for name, blank in (("site", True), ("office", True), ("agencies", False)):
+            grouped: Any = self.fields[name]
+            grouped.choices = by_country(grouped.queryset, first=first, blank=blank)
         if offices is None:  # editing: the owner stays
             del self.fields["owner_office"]
         else:
