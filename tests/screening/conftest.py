@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from tests.records.conftest import record_seizure  # noqa: F401
+
 
 def td3_mrz(
     *, doc: str = "A12345678", dob: str = "850312", expiry: str = "300101", bad_dob: bool = False

@@ -38,6 +38,20 @@ _SYSTEMS = {
 }
 
 
+_SCRIPTS = {
+    "Latin": gettext_lazy("Latin"),
+    "Cyrillic": gettext_lazy("Cyrillic"),
+    "Arabic": gettext_lazy("Arabic"),
+    "Chinese/Japanese/Korean": gettext_lazy("Chinese, Japanese or Korean"),
+    "other": gettext_lazy("another script"),
+}
+
+
+def script_label(script: str) -> str:
+    """A script's name (matching.normalize.Script) in the UI language."""
+    return str(_SCRIPTS.get(str(script), script))
+
+
 def system_label(system: str) -> str:
     """`Tajik Cyrillic`, `Kazakh Latin (2021)`, `MRZ` ... in the UI language."""
     system = system.strip()

@@ -32,7 +32,7 @@ from blonet.screening.matching.mrz import MrzResult, looks_like_mrz, parse_mrz
 from blonet.screening.matching.normalize import normalize_text, unsupported_script
 from blonet.screening.matching.orgs import org_key
 from blonet.screening.matching.subject import Subject
-from blonet.screening.messages import mrz_issue
+from blonet.screening.messages import mrz_issue, script_label
 
 # The input fields of each kind of check (API, page, manifest columns).
 QUERY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -180,14 +180,14 @@ def _person(given: dict[str, str], errors: dict[str, list[str]], warnings: list[
                         "Names written in this script (%(script)s) cannot be screened yet: type "
                         "the name in Latin or Cyrillic letters, or paste the MRZ."
                     )
-                    % {"script": bad.value}
+                    % {"script": script_label(bad.value)}
                 )
             else:
                 errors.setdefault("name", []).append(_("Type at least two letters of the name."))
         elif bad is not None:
             warnings.append(
                 _("Words in %(script)s script were ignored; the rest of the name was screened.")
-                % {"script": bad.value}
+                % {"script": script_label(bad.value)}
             )
     if mrz is not None and subject is not None:
         # what the MRZ said, where the officer did not type it

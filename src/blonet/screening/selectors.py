@@ -117,19 +117,19 @@ def entity_entries(*, user: Any, kind: str, pk: Any) -> QuerySet[WatchlistEntry]
 
 def hit_statistics(*, user: Any) -> dict[str, list[dict[str, Any]]]:
     """Hits per watchlist and per post, counted over the hits `user` may see."""
-    hits = Hit.objects.visible_to(user)
-    counts = {
+    hits: Any = Hit.objects.visible_to(user)
+    counts: dict[str, Any] = {
         "total": Count("id"),
         "open": Count("id", filter=Q(status=HitStatus.OPEN)),
         "confirmed": Count("id", filter=Q(status=HitStatus.CONFIRMED)),
         "dismissed": Count("id", filter=Q(status=HitStatus.DISMISSED)),
     }
-    per_list = list(
+    per_list: list[dict[str, Any]] = list(
         hits.values("entry__watchlist_id", "entry__watchlist__name", "entry__watchlist__kind")
         .annotate(**counts)
         .order_by("-total", "entry__watchlist__name")
     )
-    per_post = list(
+    per_post: list[dict[str, Any]] = list(
         hits.values("run__office_id", "run__office__name")
         .annotate(**counts)
         .order_by("-total", "run__office__name")

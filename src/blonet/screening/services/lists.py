@@ -330,6 +330,8 @@ def entry_from_entity(
     _check_list(actor, watchlist)
     if watchlist.kind != entity.kind:
         raise ValidationError(fields={"watchlist": [_("This list holds another kind.")]})
+    if entity.is_deleted:
+        raise ValidationError(_("A deleted record cannot be put on a list."))
     sharing = {name: getattr(entity, name) for name in SHARING_FIELDS}
     sharing["counterpart_country"] = entity.counterpart_country_id
     sharing.update({k: v for k, v in data.items() if k in SHARING_FIELDS})
