@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "blonet.accounts.middleware.RequireMfaMiddleware",
     "blonet.accounts.middleware.PostingTimeZoneMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
