@@ -16,7 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blonet.audit.models import AuditEvent
+from blonet.core.listing import CappedPaginator
 from blonet.records import normalise
+from blonet.records.filters import SeizureFilter
 from blonet.records.generate import ACTION, generate
 from blonet.records.generate.entities import name_forms
 from blonet.records.generate.names import uz_to_cyrillic
@@ -36,7 +38,7 @@ from blonet.records.models import (
     Vehicle,
 )
 from blonet.records.search import _name_forms, search_q
-from blonet.records.selectors import entity_appearances
+from blonet.records.selectors import entity_appearances, seizure_list_visible_to
 from blonet.records.services import entity_update, seizure_update
 from blonet.screening.matching.plates import guess_plate_country
 
@@ -327,3 +329,36 @@ def test_item_quantities_are_normalised(generated):
     for s in Seizure.objects.prefetch_related("items"):
         assert s.total_kg == sum((i.quantity_kg or Decimal(0) for i in s.items.all()), Decimal(0))
         assert s.commodities == " ".join(sorted({i.commodity for i in s.items.all()}))
+
+
+def test_list_count_is_capped_past_the_cap(generated, make_user):
+    analyst = make_user("analyst.cap", office="kz-caricc-rc", role="analyst")
+    rows = seizure_list_visible_to(user=analyst)
+    visible = rows.count()
+    assert visible > 30
+    capped = CappedPaginator(rows, 10, cap=20)
+    assert capped.capped is True
+    assert (capped.count, str(capped.count), f"{capped.count:,}") == (20, "20+", "20+")
+    assert (capped.num_pages, str(capped.num_pages)) == (2, "2+")
+    last = capped.get_page(99)
+    assert (last.number, last.has_next(), len(last.object_list)) == (2, False, 10)
+    exact = CappedPaginator(rows, 25)
+    assert (exact.capped, exact.count, str(exact.count)) == (False, visible, str(visible))
+    assert exact.num_pages == -(-visible // 25)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Almaty", "Asia/Tashkent", "UTC"])
+def test_date_filters_keep_the_local_days(generated, make_user, zone):
+    analyst = make_user("analyst.days", office="kz-caricc-rc", role="analyst")
+    rows = seizure_list_visible_to(user=analyst)
+    days = sorted(
+        {timezone.localtime(s).date() for s in rows.values_list("occurred_at", flat=True)}
+    )
+    with timezone.override(zone):
+        for day in (days[0], days[len(days) // 2], days[-1]):
+            since = SeizureFilter({"date_from": day.isoformat()}, queryset=rows).qs
+            until = SeizureFilter({"date_to": day.isoformat()}, queryset=rows).qs
+            assert set(since) == set(rows.filter(occurred_at__date__gte=day))
+            assert set(until) == set(rows.filter(occurred_at__date__lte=day))
+        edge = SeizureFilter({"date_from": "0001-01-01", "date_to": "9999-12-31"}, queryset=rows)
+        assert edge.qs.count() == rows.count()

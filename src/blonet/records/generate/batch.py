@@ -76,7 +76,13 @@ def insert(model: type[models.Model], objs: Sequence[Any]) -> None:
         for o in objs
     ]
     with conn.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if conn.vendor == "postgresql":
+            # COPY: one stream per table and batch, five to ten times faster than INSERTs.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(sql, rows)
 
 
 class Batch:
