@@ -28,12 +28,13 @@ from blonet.records.io import columns as cols
 from blonet.records.io.mapping import Group, Problem
 from blonet.records.io.readers import FileProblem, Source, read_source
 from blonet.records.io.report import ImportReport, SeizureLine
+from blonet.records.io.values import shown
 from blonet.records.models import Seizure
 from blonet.records.services import seizure_record
 from blonet.records.services.common import require_writer, resolve_office
 from blonet.records.services.events import local_zone
 
-CHUNK = 500
+CHUNK = 2000
 METHODS = ("bulk", "service")
 REQUIRED: dict[str, tuple[str, ...]] = {
     "": cols.REQUIRED_COLUMNS,
@@ -213,6 +214,12 @@ def _chunks(values: list[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _line(group: Group) -> SeizureLine:
+    if group.line is None:
+        group.line = _new_line(group)
+    return group.line
+
+
+def _new_line(group: Group) -> SeizureLine:
     data = group.data
     items = "; ".join(
         " ".join(str(it.get(k, "")) for k in ("commodity", "quantity", "unit")).strip()
@@ -242,9 +249,7 @@ def _reject(
         # The first message of a field is the service's own; later ones repeat it in Django's
         # generic words ("This field cannot be null.") or follow from it.
         for message in messages[:1]:
-            problems.append(
-                Problem(row.sheet, row.number, column, mapping.shown(row, column), message)
-            )
+            problems.append(Problem(row.sheet, row.number, column, shown(row, column), message))
     bad = {(p.sheet, p.row) for p in problems}
     sheet, number = min(bad, key=_row_order)
     held = (
@@ -256,7 +261,7 @@ def _reject(
     for row in group.rows:
         if (row.sheet, row.number) not in bad:
             problems.append(
-                Problem(row.sheet, row.number, "seizure_ref", mapping.shown(row, "seizure_ref"),
+                Problem(row.sheet, row.number, "seizure_ref", shown(row, "seizure_ref"),
                         held)
             )  # fmt: skip
     report.problems += problems

@@ -13,33 +13,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from blonet.core.choices import Classification, Distribution
 from blonet.records import choices
 from blonet.records.io import columns as cols
 from blonet.records.io.readers import Row, Source
-
-CHOICE_COLUMNS: dict[str, type[models.TextChoices]] = {
-    "detection_method": choices.DetectionMethod,
-    "concealment": choices.Concealment,
-    "conveyance": choices.Conveyance,
-    "distribution": Distribution,
-    "commodity": choices.Commodity,
-    "unit": choices.Unit,
-    "role": choices.LinkRole,
-    "kind": choices.EntityKind,
-    "document_kind": choices.DocumentKind,
-}
-# Local date-times as written in the template or by a spreadsheet in a Russian locale; anything
-# else goes to the service as written (which reads ISO 8601, with an offset too).
-LOCAL_FORMATS = (
-    "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S",
-    "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d/%m/%Y %H:%M",
-)  # fmt: skip
-EVALUATION = re.compile(r"^([ABCX])\s*([1-4])$")
+from blonet.records.io.values import (
+    CHOICE_COLUMNS,
+    EVALUATION,
+    blank,
+    choice,
+    classification,
+    occurred_at,
+    shown,
+    text,
+)
 
 
 @dataclass
@@ -67,6 +55,7 @@ class Group:
     where: dict[str, tuple[Row, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     import_key: str = ""
+    line: Any = None  # the report's line for it, made once
 
     @property
     def first(self) -> Row:
@@ -87,76 +76,6 @@ class Group:
         if key == "items":
             return self.first, "commodity"
         return self.first, "" if key == "__all__" else key
-
-
-def shown(row: Row, column: str) -> str:
-    value = row.values.get(column, "")
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value if value is not None else "")[:200]
-
-
-def blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def text(value: Any) -> str:
-    if isinstance(value, dt.datetime):  # a spreadsheet date is a date-time at midnight
-        return value.strftime("%Y-%m-%d" if value.time() == dt.time() else "%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    s = str(value if value is not None else "").strip()
-    # An exported cell escaped against formula injection ("'=…") reads back as written.
-    if len(s) > 1 and s[0] == "'" and s[1] in "=+-@\t\r":
-        s = s[1:]
-    return s
-
-
-@functools.cache
-def _english_labels(choices_cls: type[models.TextChoices]) -> dict[str, str]:
-    with translation.override("en"):
-        return {str(label).strip().lower(): value for value, label in choices_cls.choices}
-
-
-@functools.cache
-def _values(choices_cls: type[models.TextChoices]) -> frozenset[str]:
-    return frozenset(choices_cls.values)
-
-
-def choice(value: Any, choices_cls: type[models.TextChoices]) -> str:
-    """The stored value of a choice written as its value or its English label, any case."""
-    v = text(value).lower()
-    values = _values(choices_cls)
-    if v in values:
-        return v
-    underscored = re.sub(r"[\s\-/]+", "_", v)
-    if underscored in values:
-        return underscored
-    return _english_labels(choices_cls).get(v, v)
-
-
-def occurred_at(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    s = text(value)
-    for fmt in LOCAL_FORMATS:
-        try:
-            return dt.datetime.strptime(s, fmt)
-        except ValueError:
-            continue
-    return s
-
-
-def classification(value: Any) -> Any:
-    v = text(value).lower()
-    for number, label in ((c.value, c.name.lower()) for c in Classification):
-        if v in (str(number), label):
-            return number
-    return v
 
 
 # --------------------------------------------------------------------------- grouping
@@ -181,7 +100,7 @@ def group_rows(source: Source) -> tuple[list[Group], list[Problem]]:
                 groups[ref] = group
         group.rows.append(row)
         group.seizure_rows.append(row)
-        if any(not blank(row.values.get(c)) for c in cols.ITEM_COLUMNS):
+        if any(c in row.values for c in cols.ITEM_COLUMNS):
             group.item_rows.append(row)
     return out, []
 
@@ -225,6 +144,9 @@ def _group_related(source: Source) -> tuple[list[Group], list[Problem]]:
 
 def _first(group: Group, rows: list[Row], column: str) -> tuple[Any, Row | None]:
     """The first non-blank value of `column`; a different value on a later row is a problem."""
+    if len(rows) == 1:
+        value = rows[0].values.get(column)
+        return (None, None) if blank(value) else (value, rows[0])
     found: Any = None
     at: Row | None = None
     for row in rows:
@@ -304,7 +226,7 @@ def _entity_layout(columns: tuple[str, ...]) -> list[tuple[str, int, list[cols.E
 
 def _flat_entities(group: Group) -> None:
     for kind, number, present in _entity_layout(group.columns):
-        if all(blank(r.values.get(c.column)) for r in group.seizure_rows for c in present):
+        if not any(c.column in r.values for r in group.seizure_rows for c in present):
             continue
         payload: dict[str, Any] = {}
         spots: dict[str, tuple[Row, str]] = {}

@@ -39,7 +39,7 @@ class FileProblem(Exception):
 class Row:
     sheet: str
     number: int  # as the spreadsheet shows it (the header is row 1 of a plain file)
-    values: dict[str, Any]
+    values: dict[str, Any]  # column -> non-blank cell (text stripped; dates as dates)
 
 
 @dataclass
@@ -262,10 +262,13 @@ def _sheet(name: str, records: list[tuple[int, list[Any]]]) -> Sheet:
     for number, record in records[header_at + 1 :]:
         if all(map(_blank, record)):
             continue
-        values = {}
+        values = {}  # the non-blank cells only
         for i, value in enumerate(record):
             if i < len(names) and names[i]:
-                values[names[i]] = value.strip() if isinstance(value, str) else value
+                if isinstance(value, str):
+                    value = value.strip()
+                if value != "" and value is not None:
+                    values[names[i]] = value
         rows.append(Row(name, number, values))
     if len(rows) > MAX_ROWS:
         raise FileProblem(
