@@ -201,25 +201,44 @@ def row_items(row: Row, mapping: dict[str, list[str]]) -> tuple[list[Item], list
         wanted.append((WatchlistKind.PHONE, {"phone": first["phone"]}, "phone"))
     items: list[Item] = []
     problems: list[dict[str, Any]] = []
-    for kind, data, _main in wanted:
-        try:
-            query = build_query(kind, data)
-        except ValidationError as exc:
-            for field, messages in exc.fields.items():
-                column = (mapping.get(field) or [field])[0] if field != "organisation" else _main
-                problems.append({"row": row.number, "column": column,
-                                 "value": str(data.get(field, ""))[:80],
-                                 "reason": "; ".join(messages)})  # fmt: skip
-            continue
-        extra = {"ref": ref} if ref else {}
-        items.append(Item(query, row=row.number, extra=extra))
+    for kind, data, main in wanted:
+        query, row_problems = _row_query(kind, data, main, row.number, mapping)
+        problems.extend(row_problems)
+        if query is not None:
+            items.append(Item(query, row=row.number, extra={"ref": ref} if ref else {}))
     if not wanted:
-        problems.append({"row": row.number, "column": "", "value": "",
+        problems.append({"row": row.number, "column": "", "value": "", "severity": "error",
                          "reason": _("Nothing to screen in this row.")})  # fmt: skip
-    severity = "warning" if items else "error"
-    for p in problems:
-        p["severity"] = severity
     return items, problems
+
+
+# A bad value in one of these does not stop the name being screened: a typo in a date of
+# birth must not let a listed person through.
+_EVIDENCE = ("dob", "nationality", "doc_number")
+
+
+def _row_query(
+    kind: str, data: dict[str, str], main: str, number: int, mapping: dict[str, list[str]]
+) -> tuple[Any, list[dict[str, Any]]]:
+    problems: list[dict[str, Any]] = []
+    for attempt in (1, 2):
+        try:
+            return build_query(kind, data), problems
+        except ValidationError as exc:
+            evidence_only = kind == WatchlistKind.PERSON and set(exc.fields) <= set(_EVIDENCE)
+            retry = attempt == 1 and evidence_only
+            for field, messages in exc.fields.items():
+                column = main if field == "organisation" else (mapping.get(field) or [field])[0]
+                reason = "; ".join(messages)
+                if retry:
+                    reason = _("%s Screened without it.") % reason
+                problems.append({"row": number, "column": column,
+                                 "value": str(data.get(field, ""))[:80], "reason": reason,
+                                 "severity": "warning" if retry else "error"})  # fmt: skip
+            if not retry:
+                return None, problems
+            data = {k: ("" if k in exc.fields else v) for k, v in data.items()}
+    return None, problems
 
 
 def batch_process(run_id: Any) -> ScreeningRun:
