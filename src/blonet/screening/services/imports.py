@@ -193,6 +193,6 @@ def entries_import(
             target=watchlist,
             data=report.audit_data(),
         )
-        if new:
+        if new and LIVE.built:
             transaction.on_commit(LIVE.sync)
     return report
