@@ -126,7 +126,7 @@ def test_alert_and_rfi_answered_across_the_border(serial_live_server, live_direc
         kz_page.wait_for_url("**/exchange/threads/**")
 
         # Ak-Zhol sees it arrive, without reloading.
-        kg_page.wait_for_selector("[data-testid=inbox-row][data-kind=alert]", timeout=5_000)
+        kg_page.wait_for_selector("[data-testid=inbox-row][data-kind=alert]", timeout=10_000)
         alert_seen_after = time.monotonic() - sent_alert
         assert kg_page.evaluate("window.__stillTheSamePage") == "yes"
 
@@ -142,7 +142,7 @@ def test_alert_and_rfi_answered_across_the_border(serial_live_server, live_direc
         kz_page.wait_for_url("**/exchange/threads/**")
         kz_page.goto(f"{base}/exchange/")
 
-        kg_page.wait_for_selector("[data-testid=inbox-row][data-kind=rfi]", timeout=5_000)
+        kg_page.wait_for_selector("[data-testid=inbox-row][data-kind=rfi]", timeout=10_000)
         assert kg_page.evaluate("window.__stillTheSamePage") == "yes"
         assert kg_page.inner_text("[data-testid=count-mine]") == "1"
 
@@ -165,7 +165,7 @@ def test_alert_and_rfi_answered_across_the_border(serial_live_server, live_direc
         kg_page.wait_for_selector("[data-testid=message][data-kind=answer]")
 
         # Kordai's open inbox shows the answer arrive; the thread shows the response time.
-        kz_page.wait_for_selector("[data-testid=inbox-row][data-kind=answer]", timeout=5_000)
+        kz_page.wait_for_selector("[data-testid=inbox-row][data-kind=answer]", timeout=10_000)
         kz_page.click("[data-testid=inbox-row][data-kind=answer] a")
         kz_page.wait_for_selector("[data-testid=message][data-kind=answer]")
         assert "Известен: изъятие в 2025 году." in kz_page.inner_text(
@@ -181,5 +181,5 @@ def test_alert_and_rfi_answered_across_the_border(serial_live_server, live_direc
     receipt = Recipient.objects.get(message=rfi)
     assert receipt.answered_at is not None and receipt.answered_at <= rfi.due_at
     assert Recipient.objects.get(message__kind="alert").acknowledged_at is not None
-    assert alert_seen_after < 5
+    assert alert_seen_after < 10  # the 2 s figure is bench/exchange_inbox.py's, on an idle server
     assert errors == [], f"browser errors: {errors}"

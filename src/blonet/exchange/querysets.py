@@ -29,6 +29,8 @@ class ExchangeAccess:
     base: AccessContext
     # Countries whose situation centre the viewer works in (operational posting there).
     sc_countries: frozenset[str] = frozenset()
+    # The offices of the viewer's operational postings (their inboxes), in posting order.
+    offices: tuple[Any, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -43,12 +45,11 @@ def exchange_access(user: Any) -> ExchangeAccess:
     cached: ExchangeAccess | None = getattr(user, "_exchange_access", None)
     if cached is not None and cached.base is base:
         return cached
-    countries = frozenset(
-        user.active_postings()
-        .filter(office__kind=OfficeKind.SC, role__in=OPERATIONAL_ROLES)
-        .values_list("office__country_id", flat=True)
-    )
-    result = ExchangeAccess(base, countries)
+    offices: dict[str, Any] = {}
+    for posting in user.active_postings().filter(role__in=OPERATIONAL_ROLES):
+        offices.setdefault(posting.office_id, posting.office)
+    countries = frozenset(o.country_id for o in offices.values() if o.kind == OfficeKind.SC)
+    result = ExchangeAccess(base, countries, tuple(offices.values()))
     user._exchange_access = result
     return result
 

@@ -26,7 +26,6 @@ from blonet.exchange.models import (
 from blonet.exchange.querysets import ExchangeAccess, exchange_access
 from blonet.exchange.services.common import get_or_404
 from blonet.exchange.services.links import LINK_MODELS
-from blonet.records.querysets import OPERATIONAL_ROLES
 from blonet.records.search import search_q
 
 PAGE_SIZE = 25
@@ -148,12 +147,7 @@ def permission_get_for(*, user: Any, pk: Any) -> ForwardPermission:
 
 def inbox_offices(*, user: Any) -> list[Office]:
     """The offices whose inbox the user works in: their operational postings."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    seen: dict[str, Office] = {}
-    for posting in user.active_postings().filter(role__in=OPERATIONAL_ROLES):
-        seen.setdefault(posting.office_id, posting.office)
-    return list(seen.values())
+    return list(exchange_access(user).offices)
 
 
 def inbox_office_for(*, user: Any, office_id: str) -> Office:
@@ -195,7 +189,16 @@ def inbox_rows(
         qs = qs.order_by("due_at", "pk")
     else:
         qs = mine.order_by("-sent_at", "-pk")
-    return qs.select_related("thread", "message", "sender_office", "office", "escalated_to")
+    return qs.select_related("thread").defer("thread__import_key")
+
+
+def office_labels(rows: list[Recipient]) -> dict[str, str]:
+    """Names, in the UI language, of the offices a page of inbox rows names."""
+    ids = {r.office_id for r in rows} | {r.sender_office_id for r in rows}
+    ids |= {r.escalated_to_id for r in rows if r.escalated_to_id}
+    return {
+        o.pk: o.local_name for o in Office.objects.filter(pk__in=ids).only("id", "name", "name_ru")
+    }
 
 
 def inbox_counts(*, user: Any, office: Office, now: dt.datetime | None = None) -> dict[str, int]:
@@ -232,11 +235,18 @@ def inbox_stamp(*, user: Any, office: Office) -> str:
 
 def pending_permissions(*, user: Any, office: Office) -> QuerySet[ForwardPermission]:
     """Forwarding requests waiting for this office's decision as originator."""
-    if office.pk not in exchange_access(user).base.office_ids:
+    xa = exchange_access(user)
+    if not xa.allowed or office.pk not in xa.base.office_ids:
         return ForwardPermission.objects.none()
+    # Permissions are asked on the original message, owned by the originator office: visible
+    # to its staff by the rule, within their clearance.
     return (
-        permission_list_visible_to(user=user)
-        .filter(originator_office=office, status=PermissionStatus.PENDING)
+        ForwardPermission.objects.filter(
+            originator_office=office,
+            status=PermissionStatus.PENDING,
+            message__classification__lte=xa.base.clearance,
+        )
+        .select_related("message", "requesting_office")
         .order_by("requested_at")
     )
 
@@ -256,12 +266,15 @@ def addressable_offices() -> QuerySet[Office]:
 def quick_recipients(office: Office) -> dict[str, list[Office]]:
     """One-click addressees: the counterpart(s) across the border, the national situation
     centres, the regional centre."""
+    centres = list(
+        Office.objects.filter(
+            Q(kind=OfficeKind.SC, country_id=office.country_id) | Q(kind=OfficeKind.RC)
+        )
+        .exclude(pk=office.pk)
+        .order_by("id")
+    )
     return {
         "counterparts": list(office.counterparts()),
-        "situation_centres": list(
-            Office.objects.filter(kind=OfficeKind.SC, country_id=office.country_id)
-            .exclude(pk=office.pk)
-            .order_by("id")
-        ),
-        "regional": list(Office.objects.filter(kind=OfficeKind.RC).exclude(pk=office.pk)),
+        "situation_centres": [o for o in centres if o.kind == OfficeKind.SC],
+        "regional": [o for o in centres if o.kind == OfficeKind.RC],
     }

@@ -38,7 +38,6 @@ class InboxItemSerializer(ReceiptSerializer):
     thread = serializers.UUIDField(source="thread_id", read_only=True)
     subject = serializers.CharField(source="thread.subject", read_only=True)
     sender_office = serializers.CharField(source="sender_office_id", read_only=True)
-    priority = serializers.CharField(source="message.priority", read_only=True)
 
     class Meta(ReceiptSerializer.Meta):
         fields = [

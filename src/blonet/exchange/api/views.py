@@ -249,7 +249,7 @@ class InboxViewSet(viewsets.ViewSet):
     @extend_schema(parameters=[OFFICE_PATH], responses=s.InboxCountsSerializer)
     def retrieve(self, request: Request, office: str | None = None) -> Response:
         found = selectors.inbox_office_for(user=request.user, office_id=str(office))
-        services.overdue_scan(offices=[found.pk])
+        services.overdue_scan(offices=[found])
         counts = selectors.inbox_counts(user=request.user, office=found)
         return Response(s.InboxCountsSerializer({"office": found.pk, **counts}).data)
 

@@ -131,6 +131,7 @@ class Recipient(models.Model):
     )
     sender_country = models.CharField(max_length=2)
     kind = models.CharField(max_length=24, choices=MessageKind.choices)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.ROUTINE)
     classification = models.PositiveSmallIntegerField()
     needs_answer = models.BooleanField(default=False)
     due_at = models.DateTimeField(null=True, blank=True)

@@ -59,7 +59,7 @@ def escalation_target(office_id: str, country: str, agency_id: str) -> Office | 
 
 
 def overdue_scan(
-    *, now: dt.datetime | None = None, offices: list[str] | None = None
+    *, now: dt.datetime | None = None, offices: list[Office | str] | None = None
 ) -> tuple[int, int]:
     """Flag unanswered requests past their due time, and escalate those overdue longer than
     `BLONET_EXCHANGE_ESCALATE_AFTER_HOURS`. `offices`: only requests to these offices (the
@@ -70,12 +70,17 @@ def overdue_scan(
     now = now or timezone.now()
     scope = Recipient.objects.filter(OPEN_REQUEST, due_at__lt=now)
     if offices is not None:
-        sc_countries = list(
-            Office.objects.filter(pk__in=offices, kind=OfficeKind.SC).values_list(
-                "country_id", flat=True
+        office_ids = [o.pk if isinstance(o, Office) else o for o in offices]
+        known = [o for o in offices if isinstance(o, Office)]
+        if len(known) == len(offices):
+            sc_countries = [o.country_id for o in known if o.kind == OfficeKind.SC]
+        else:
+            sc_countries = list(
+                Office.objects.filter(pk__in=office_ids, kind=OfficeKind.SC).values_list(
+                    "country_id", flat=True
+                )
             )
-        )
-        scope = scope.filter(Q(office_id__in=offices) | Q(office_country__in=sc_countries))
+        scope = scope.filter(Q(office_id__in=office_ids) | Q(office_country__in=sc_countries))
     flagged = escalated = 0
     late = list(scope.filter(overdue_at__isnull=True).values_list("pk", flat=True)[:500])
     if late:

@@ -29,11 +29,21 @@ from blonet.records.services.common import ErrorBag
 H2 = "H2"
 
 
+def root_of(message: Message) -> Message:
+    """The original of a forwarded copy (its originator owns it): permissions are asked there."""
+    current = message
+    for _hop in range(20):
+        if current.forwarded_from_id is None:
+            break
+        current = Message.objects.select_related("thread").get(pk=current.forwarded_from_id)
+    return current
+
+
 def granted_targets(message: Message, office_id: str) -> set[str]:
     """The offices the originator allowed `office_id` to forward `message` to."""
     targets: set[str] = set()
     for row in ForwardPermission.objects.filter(
-        message=message, requesting_office_id=office_id, status=PermissionStatus.GRANTED
+        message=root_of(message), requesting_office_id=office_id, status=PermissionStatus.GRANTED
     ).values_list("targets", flat=True):
         targets.update(row)
     return targets
@@ -145,7 +155,7 @@ def forward_permission_request(
     errors.raise_if_any()
     with transaction.atomic():
         permission = ForwardPermission.objects.create(
-            message=original,
+            message=root_of(original),
             requesting_office=office,
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
             targets=[o.pk for o in offices],

@@ -16,8 +16,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from blonet.accounts.models import Posting
+from blonet.core.choices import Priority
 from blonet.exchange import conf
-from blonet.exchange.models import ForwardPermission, Message, Recipient
+from blonet.exchange.choices import MessageKind
+from blonet.exchange.models import ForwardPermission, Recipient
 from blonet.records.querysets import OPERATIONAL_ROLES
 
 log = logging.getLogger(__name__)
@@ -60,21 +62,21 @@ def _link(path: str) -> str:
     return f"{conf.base_url()}{path}"
 
 
-def notify_sent(message_id: str) -> None:
-    message = Message.objects.select_related("owner_office", "thread").filter(pk=message_id).first()
-    if message is None:
-        return
-    offices = list(Recipient.objects.filter(message=message).values_list("office_id", flat=True))
+def notify_sent(
+    *, kind: str, priority: str, office_name: str, thread: str, offices: list[str]
+) -> None:
     addresses = _addresses(offices)
+    if not addresses:
+        return
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("[blonet] %(kind)s from %(office)s (%(priority)s)") % {
-            "kind": message.get_kind_display(),
-            "office": message.owner_office.name,
-            "priority": message.get_priority_display(),
+            "kind": MessageKind(kind).label,
+            "office": office_name,
+            "priority": Priority(priority).label,
         }
         body = _(
             "Your office has a new message in blonet.\n\nOpen it in your office's inbox: %(link)s\n"
-        ) % {"link": _link(reverse("exchange:thread", args=[message.thread_id]))}
+        ) % {"link": _link(reverse("exchange:thread", args=[thread]))}
     mails = [
         (subject, body, settings.DEFAULT_FROM_EMAIL, [email])
         for office in offices

@@ -161,12 +161,14 @@ def deliver(
     message = draft.message
     with transaction.atomic():
         thread = draft.thread
+        new_thread = thread is None
         if thread is None:
             thread = Thread.objects.create(
                 subject=draft.subject,
                 opened_by_office=draft.office,
                 opened_at=now,
                 last_message_at=now,
+                message_count=1,
                 import_key=draft.import_key,
             )
         message.thread = thread
@@ -183,6 +185,7 @@ def deliver(
                     sender_office=draft.office,
                     sender_country=draft.office.country_id,
                     kind=message.kind,
+                    priority=message.priority,
                     classification=message.classification,
                     needs_answer=needs_answer,
                     due_at=message.due_at if needs_answer else None,
@@ -193,9 +196,10 @@ def deliver(
                 for o in draft.recipients
             ]
         )
-        Thread.objects.filter(pk=thread.pk).update(
-            last_message_at=now, message_count=F("message_count") + 1
-        )
+        if not new_thread:
+            Thread.objects.filter(pk=thread.pk).update(
+                last_message_at=now, message_count=F("message_count") + 1
+            )
         for link_kind, target in draft.links:
             if not thread.links.filter(kind=link_kind, target_id=str(target.pk)).exists():
                 make_link(thread, link_kind, target, draft.office.pk, draft.actor).save()
@@ -217,8 +221,14 @@ def deliver(
                 **(audit_data or {}),
             },
         )
-        message_id = str(message.pk)
-        transaction.on_commit(lambda: notify_sent(message_id))
+        notice: dict[str, Any] = {
+            "kind": message.kind,
+            "priority": message.priority,
+            "office_name": draft.office.name,
+            "thread": str(thread.pk),
+            "offices": [o.pk for o in draft.recipients],
+        }
+        transaction.on_commit(lambda: notify_sent(**notice))
     return message
 
 

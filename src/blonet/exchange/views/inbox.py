@@ -50,6 +50,11 @@ def _live_context(request: HttpRequest, office: Any, now: dt.datetime) -> dict[s
             start : start + selectors.PAGE_SIZE + 1
         ]
     )
+    rows = rows[: selectors.PAGE_SIZE + 1]
+    labels = selectors.office_labels(rows)
+    for r in rows:
+        r.office_label = labels.get(r.office_id, r.office_id)  # type: ignore[attr-defined]
+        r.sender_label = labels.get(r.sender_office_id, r.sender_office_id)  # type: ignore[attr-defined]
     return {
         "office": office,
         "tab": tab,
@@ -70,7 +75,7 @@ def _live_context(request: HttpRequest, office: Any, now: dt.datetime) -> dict[s
 def inbox(request: HttpRequest, office: str) -> HttpResponse:
     found = selectors.inbox_office_for(user=request.user, office_id=office)
     now = timezone.now()
-    overdue_scan(now=now, offices=[found.pk])
+    overdue_scan(now=now, offices=[found])
     context = _live_context(request, found, now)
     context["offices"] = selectors.inbox_offices(user=request.user)
     context["quick"] = selectors.quick_recipients(found)
@@ -89,8 +94,10 @@ def inbox_live(request: HttpRequest, office: str) -> HttpResponse:
     if idle > conf.poll_idle_seconds():
         return HttpResponse(status=STOP_POLLING)
     now = timezone.now()
-    overdue_scan(now=now, offices=[found.pk])
-    if request.GET.get("v") == selectors.inbox_stamp(user=request.user, office=found):
+    flagged = overdue_scan(now=now, offices=[found])
+    if flagged == (0, 0) and request.GET.get("v") == selectors.inbox_stamp(
+        user=request.user, office=found
+    ):
         return HttpResponse(status=NO_CHANGE)
     return render(request, "exchange/_inbox_live.html", _live_context(request, found, now))
 
