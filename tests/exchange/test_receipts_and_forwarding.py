@@ -189,3 +189,35 @@ def test_linking_records_and_threads(kz_officer, kg_officer, uz_officer, send, r
             actor=uz_officer, thread=alert.thread, office="uz-oybek-blo", kind="thread",
             target=other.thread,
         )  # fmt: skip
+
+
+def test_forwarding_a_forwarded_h2_copy_asks_the_first_originator(
+    kz_officer, kg_officer, make_user, send
+):
+    from blonet.directory.models import Office
+    from blonet.exchange import selectors
+    from blonet.exchange.services import (
+        forward_permission_decide,
+        forward_permission_request,
+        message_forward,
+    )
+
+    dostuk = make_user("kg.dostuk", office=DOSTUK)
+    alert = send(kz_officer, sharing={"handling_codes": ["H2"]})
+    first = forward_permission_request(
+        actor=kg_officer, message=alert, office=AK_ZHOL, targets=[DOSTUK], reason="Route."
+    )
+    forward_permission_decide(actor=kz_officer, permission=first, grant=True)
+    copy = message_forward(actor=kg_officer, message=alert, office=AK_ZHOL, recipients=[DOSTUK])
+    second = forward_permission_request(
+        actor=dostuk, message=copy, office=DOSTUK, targets=[KG_SC], reason="For the centre."
+    )
+    assert second.message_id == alert.pk  # asked on the original, owned by the originator
+    kordai = Office.objects.get(pk=KORDAI)
+    assert [p.pk for p in selectors.pending_permissions(user=kz_officer, office=kordai)] == [
+        second.pk
+    ]
+    forward_permission_decide(actor=kz_officer, permission=second, grant=True)
+    onward = message_forward(actor=dostuk, message=copy, office=DOSTUK, recipients=[KG_SC])
+    assert onward.originator_office_id == KORDAI
+    assert onward.forwarded_from_id == copy.pk

@@ -96,6 +96,11 @@ SEIZURE_NOTIFICATION = MessageTemplate(
         Field("route", L("Route"), "countries"),
     ),
 )
+ITEM_FIELDS = (
+    Field("commodity", L("Commodity"), "commodity"),
+    Field("quantity", L("Quantity"), "quantity"),
+    Field("unit", L("Unit"), "unit"),
+)
 TEMPLATES: dict[str, MessageTemplate] = {
     t.code: t for t in (VEHICLE_ALERT, PERSON_CHECK, SEIZURE_NOTIFICATION)
 }
@@ -204,12 +209,12 @@ def _clean_items(raw: Any, key: str, errors: Any) -> list[dict[str, str]]:
             errors.add(f"{key}[{i}]", _("Give the commodity, quantity and unit."))
             continue
         row = {}
-        for name, t in (("commodity", "commodity"), ("quantity", "quantity"), ("unit", "unit")):
-            row[name] = _clean_one(
-                Field(name, L(name), t), item.get(name), f"{key}[{i}].{name}", errors
-            )
-            if not row[name]:
-                errors.add(f"{key}[{i}].{name}", _("This field is required."))
+        for field in ITEM_FIELDS:
+            name = field.name
+            where = f"{key}[{i}].{name}"
+            row[name] = _clean_one(field, item.get(name), where, errors)
+            if not row[name] and where not in errors.fields:
+                errors.add(where, _("This field is required."))
         out.append(row)
     return out
 
