@@ -16,6 +16,7 @@ api_v1 = [
     path("directory/", include("blonet.directory.api.urls")),
     path("records/", include("blonet.records.api.urls")),
     path("exchange/", include("blonet.exchange.api.urls")),
+    path("screening/", include("blonet.screening.api.urls")),
     path("accounts/me/", MeView.as_view(), name="me"),
 ]
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("directory/", include("blonet.directory.urls")),
     path("records/", include("blonet.records.urls")),
     path("exchange/", include("blonet.exchange.urls")),
+    path("screening/", include("blonet.screening.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),  # type: ignore[arg-type]
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
