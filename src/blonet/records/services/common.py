@@ -85,9 +85,15 @@ def resolve_office(office: Office | str) -> Office:
 
 
 def apply_sharing(
-    record: SharedRecord, office: Office, data: dict[str, Any], errors: ErrorBag
+    record: SharedRecord,
+    office: Office,
+    data: dict[str, Any],
+    errors: ErrorBag,
+    *,
+    checked: bool = False,
 ) -> None:
-    """Owner fields from the office; sharing fields from `data`, checked."""
+    """Owner fields from the office; sharing fields from `data`, checked (`checked`: the
+    values come from a record already validated, e.g. an entity created with its seizure)."""
     record.owner_office = office
     record.owner_agency_id = office.agency_id
     record.owner_country_id = office.country_id
@@ -106,7 +112,7 @@ def apply_sharing(
             errors.add("counterpart_country", _("Bilateral distribution needs the other country."))
         elif cc == office.country_id:
             errors.add("counterpart_country", _("The other country cannot be your own."))
-        elif not Country.objects.filter(pk=cc).exists():
+        elif not checked and not Country.objects.filter(pk=cc).exists():
             errors.add("counterpart_country", _("Unknown country “%s”.") % cc)
     else:
         record.counterpart_country_id = None

@@ -29,6 +29,7 @@ from blonet.records.choices import (
     LinkRole,
     Unit,
 )
+from blonet.records.hooks import record_saved_on_commit
 from blonet.records.models import ENTITY_MODELS, Incident, Involvement, Seizure, SeizureItem
 from blonet.records.models.base import SHARING_FIELDS
 from blonet.records.models.events import Event
@@ -53,6 +54,8 @@ INCIDENT_FIELDS = (*EVENT_FIELDS, "kind")
 ITEM_FIELDS = ("commodity", "quantity", "unit", "currency", "purity", "packaging", "markings")
 # A clock a few minutes fast at the post is not a future date.
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+COMMODITIES = frozenset(Commodity.values)
+UNITS = frozenset(Unit.values)
 # The quantity column holds 13 digits before the point.
 MAX_STORABLE = Decimal("1e13")
 
@@ -88,9 +91,9 @@ def _prepare_item(data: dict[str, Any], errors: ErrorBag, prefix: str) -> Seizur
     for name in ("commodity", "unit", "currency", "packaging", "markings"):
         setattr(item, name, str(data.get(name) or "").strip())
     item.currency = item.currency.upper()
-    if item.commodity not in Commodity.values:
+    if item.commodity not in COMMODITIES:
         errors.add(f"{prefix}commodity", _("Unknown commodity “%s”.") % item.commodity)
-    if item.unit not in Unit.values:
+    if item.unit not in UNITS:
         errors.add(
             f"{prefix}unit",
             _("Unknown unit “%s”: use g, kg, t, ml, l, tablets, pieces or currency.") % item.unit,
@@ -229,7 +232,9 @@ def _apply_event_fields(
                 setattr(event, name, cc)
         else:
             setattr(event, name, value.strip() if isinstance(value, str) else (value or ""))
-    if not event.occurred_at:
+    if "occurred_at" in errors.fields:
+        pass
+    elif not event.occurred_at:
         errors.add("occurred_at", _("Say when it happened."))
     elif event.occurred_at > timezone.now() + FUTURE_TOLERANCE:
         errors.add("occurred_at", _("The date is in the future."))
@@ -281,9 +286,9 @@ def _prepare_involvements(
         if entity is None:
             entity = model()
             entity.created_by = actor if getattr(actor, "is_authenticated", False) else None
-            sharing = {k: getattr(event, k) for k in SHARING_FIELDS}
+            sharing = {k: getattr(event, k) for k in SHARING_FIELDS if k != "counterpart_country"}
             sharing["counterpart_country"] = event.counterpart_country_id
-            apply_sharing(entity, office, sharing, ErrorBag())
+            apply_sharing(entity, office, sharing, ErrorBag(), checked=True)
             prepare_entity(entity, row.get("data") or {}, errors, prefix)
         link = Involvement(role=role, note=str(row.get("note") or "")[:300])
         out.append((link, entity, is_new))
@@ -372,6 +377,7 @@ def _save_event(
         )
         type(event).objects.filter(pk=event.pk).update(search_text=event.search_text)
         kind = "seizure" if is_seizure else "incident"
+        record_saved_on_commit(actor=actor, record=event)
         audit_event_record(
             actor=actor,
             action=f"records.{kind}.{'recorded' if creating else 'updated'}",

@@ -25,6 +25,7 @@ from blonet.records.forms import (
     EventForm,
     RecordForms,
 )
+from blonet.records.hooks import record_sections
 from blonet.records.models import ENTITY_MODELS
 from blonet.records.models.base import SHARING_FIELDS
 from blonet.records.services import attachment_add
@@ -260,6 +261,7 @@ def event_detail(
         "items": list(record.items.all()) if pages.has_items else [],
         "attachments": list(record.attachments.all()),
         "history": history_entries(record),
+        "sections": record_sections(request.user, record),
         "can_edit": editable,
         "attachment_form": attachment_form or (AttachmentForm() if editable else None),
         "delete_form": delete_form or (DeleteForm() if editable else None),
