@@ -16,6 +16,7 @@ from blonet.core.errors import ValidationError
 from blonet.screening.choices import RunStatus
 from blonet.screening.models import Hit, ScreeningRun
 from blonet.screening.services import batch_process, batch_start, screen_record_entities
+from blonet.screening.services.batch import _Run
 
 MANIFEST = (
     "seat,name,dob,nationality,passport,plate,container,consignee\n"
@@ -186,7 +187,10 @@ def test_the_background_thread_finishes_the_run(directory, kz_officer, make_list
             continue
         if status in (RunStatus.DONE, RunStatus.FAILED):
             break
+    while _Run.active and time.monotonic() < deadline:  # let the thread close its connection
+        time.sleep(0.1)
     assert status == RunStatus.DONE
+    assert _Run.active == set()
     assert Hit.objects.filter(run=run).count() == 2
 
 
@@ -207,3 +211,6 @@ def test_screen_record_entities(person_list, make_list, add_entry, analyst, reco
     event = AuditEvent.objects.get(action="screening.check", target_id=str(run.pk))
     assert event.data["record"] == str(seizure.pk)
     assert screen_record_entities(actor=None, record=seizure) == []
+    from blonet.screening.selectors import record_hits
+
+    assert {h.pk for h in record_hits(user=analyst, record=seizure)} == {h.pk for h in hits}

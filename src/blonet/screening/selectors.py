@@ -105,6 +105,15 @@ def entity_hits(*, user: Any, kind: str, pk: Any) -> QuerySet[Hit]:
     )
 
 
+def record_hits(*, user: Any, record: Any) -> QuerySet[Hit]:
+    """Hits of the auto-checks of a records Seizure or Incident (for a notice on its page)."""
+    return (
+        hits_visible_to(user=user)
+        .filter(run__record_id=record.pk, run__record_type=record._meta.model_name)
+        .order_by("-score")
+    )
+
+
 def entity_entries(*, user: Any, kind: str, pk: Any) -> QuerySet[WatchlistEntry]:
     """Watchlist entries made from a records entity."""
     return (
@@ -155,6 +164,7 @@ __all__ = [
     "hit_get_for",
     "hit_statistics",
     "hits_visible_to",
+    "record_hits",
     "run_get_for",
     "run_list_visible_to",
     "watchlist_get_for",
