@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -139,14 +140,23 @@ def apply_sharing(
             errors.add("classification", _("Unknown classification."))
 
 
+@functools.cache
+def _relation_fields(model: type[Any]) -> frozenset[str]:
+    return frozenset(f.name for f in model._meta.concrete_fields if f.is_relation)
+
+
 def model_errors(
     record: Any, errors: ErrorBag, prefix: str = "", exclude: list[str] | None = None
 ) -> None:
-    """Django's own field validation (lengths, choices, required), into the bag."""
+    """Django's own field validation (lengths, choices, required), into the bag.
+
+    Relations are left out: the services resolve them themselves (`_resolve_fk`, the owner
+    office), and Django would check each one with a query of its own."""
     from django.core.exceptions import ValidationError as DjangoValidationError
 
+    skip = set(exclude or []) | _relation_fields(type(record))
     try:
-        record.full_clean(exclude=exclude or [], validate_unique=False, validate_constraints=False)
+        record.full_clean(exclude=skip, validate_unique=False, validate_constraints=False)
     except DjangoValidationError as exc:
         for field, messages in exc.message_dict.items():
             for message in messages:
