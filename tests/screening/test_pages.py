@@ -282,3 +282,25 @@ def test_put_a_records_person_on_a_list_in_one_step(person_list, client, analyst
         ).status_code
         == 404
     )
+
+
+def test_record_hits_notice(person_list, rf, analyst, record_seizure):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from blonet.screening.services import screen_record_entities
+    from blonet.screening.views.notices import notify_record_hits
+
+    seizure = record_seizure(analyst, office="kz-caricc-rc")
+    hits = screen_record_entities(actor=analyst, record=seizure)
+    request = rf.post("/records/seizures/new/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    notify_record_hits(request, hits)
+    notify_record_hits(request, [])
+    [message] = [str(m) for m in get_messages(request)]
+    url = reverse("screening:run_detail", args=[hits[0].run_id])
+    assert message == (
+        f'<a href="{url}">1 watchlist hit on the people, vehicles or containers of this record: '
+        "review it.</a>"
+    )

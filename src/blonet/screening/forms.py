@@ -52,7 +52,9 @@ class PersonCheckForm(OfficeChoice):
             "A name in any script (family name first where known), or the two or three lines "
             "of a passport's machine-readable zone."
         ),
-        widget=forms.Textarea(attrs={**TEXT, "rows": 3, "class": "font-monospace"}),
+        widget=forms.Textarea(
+            attrs={**TEXT, "rows": 3, "class": "font-monospace", "autofocus": True}
+        ),
     )
     dob = _text(
         _("Date of birth"), help_text=_("YYYY-MM-DD, DD.MM.YYYY, or only the year."), size=12
@@ -64,26 +66,36 @@ class PersonCheckForm(OfficeChoice):
 
 
 class VehicleCheckForm(OfficeChoice):
-    plate = _text(_("Plate"), help_text=_("As written: Cyrillic or Latin letters, any spacing."))
+    plate = _text(
+        _("Plate"),
+        help_text=_("As written: Cyrillic or Latin letters, any spacing."),
+        autofocus=True,
+    )
     vin = _text(_("VIN"))
 
 
 class ContainerCheckForm(OfficeChoice):
-    container = _text(_("Container number"), help_text=_("ISO 6346, e.g. CSQU 305438 3."))
+    container = _text(
+        _("Container number"), help_text=_("ISO 6346, e.g. CSQU 305438 3."), autofocus=True
+    )
 
 
 class OrganisationCheckForm(OfficeChoice):
     organisation = _text(
-        _("Organisation"), help_text=_("The name with or without its legal form (ТОО, LLC …).")
+        _("Organisation"),
+        help_text=_("The name with or without its legal form (ТОО, LLC …)."),
+        autofocus=True,
     )
 
 
 class PhoneCheckForm(OfficeChoice):
-    phone = _text(_("Phone number"), help_text=_("With or without the country code."))
+    phone = _text(
+        _("Phone number"), help_text=_("With or without the country code."), autofocus=True
+    )
 
 
 class DocumentCheckForm(OfficeChoice):
-    doc_number = _text(_("Document number"))
+    doc_number = _text(_("Document number"), autofocus=True)
 
 
 CHECK_FORMS: dict[str, type[OfficeChoice]] = {
