@@ -338,7 +338,10 @@ def test_incident_without_items(kz_officer):
 def test_times_are_taken_in_the_local_time_of_the_office(kz_officer, kg_officer, record_seizure):
     kz = record_seizure(kz_officer, occurred_at="2026-11-30 14:00")
     kg = record_seizure(
-        kg_officer, office="kg-ak-zhol-blo", occurred_at="2026-11-30 14:00", counterpart_country="KZ"
+        kg_officer,
+        office="kg-ak-zhol-blo",
+        occurred_at="2026-11-30 14:00",
+        counterpart_country="KZ",
     )
     assert kz.occurred_at.astimezone(dt.UTC).hour == 9  # Almaty, UTC+5
     assert kg.occurred_at.astimezone(dt.UTC).hour == 8  # Bishkek, UTC+6

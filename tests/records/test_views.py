@@ -315,7 +315,7 @@ def test_required_fields_and_tampered_input_never_fail(client, kz_officer):
     html = text(client.post(reverse("records:seizure_create"), cases[0]))
     assert errors_of(html, "items-0-commodity") == ["This field is required."]
     html = text(client.post(reverse("records:seizure_create"), cases[3]))
-    assert "No such person that you may see." in html
+    assert "This entry does not exist or you may not see it." in html
 
 
 def test_removing_every_item_says_a_seizure_needs_one(client, kz_officer):
@@ -582,7 +582,7 @@ def test_attachments_upload_download_and_refusals(
     fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 not an image", content_type="image/jpeg")
     refused = client.post(url, {"kind": "photo", "file": fake})
     assert refused.status_code == 400
-    assert "This is not a JPEG, PNG or WebP image." in text(refused)
+    assert "This is not a photo: attach a JPEG, PNG or WebP image." in text(refused)
     assert Attachment.objects.count() == 0
     empty = client.post(url, {"kind": "photo"})
     assert empty.status_code == 400

@@ -270,7 +270,7 @@ def _sheet_entities(group: Group) -> None:
                 group.problem(
                     row,
                     column,
-                    _("The column “%(column)s” does not apply to a %(kind)s.")
+                    _("The column “%(column)s” does not apply to this kind of entry (%(kind)s).")
                     % {"column": column, "kind": kind},
                 )
                 continue

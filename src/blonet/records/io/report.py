@@ -109,14 +109,18 @@ class ImportReport:
         for message in self.warnings:
             out.append(_("WARNING: %s") % message)
         c = self.counts()
-        verb = _("to create") if self.dry_run else _("created")
-        out.append(
-            _("%(rows)s rows, %(seizures)s seizures: %(created)s %(verb)s, %(already)s already "
-              "imported, %(rejected)s rejected (%(rejected_rows)s rows).")
-            % {"rows": c["rows"], "seizures": c["seizures"], "created": c["created"],
-               "verb": verb, "already": c["already_imported"], "rejected": c["rejected_seizures"],
-               "rejected_rows": c["rejected_rows"]}
-        )  # fmt: skip
+        values = {"rows": c["rows"], "seizures": c["seizures"], "created": c["created"],
+                  "already": c["already_imported"], "rejected": c["rejected_seizures"],
+                  "rejected_rows": c["rejected_rows"]}  # fmt: skip
+        if self.dry_run:
+            summary = _("%(rows)s rows, %(seizures)s seizures: %(created)s would be created, "
+                        "%(already)s already imported, %(rejected)s rejected (%(rejected_rows)s "
+                        "rows).")  # fmt: skip
+        else:
+            summary = _("%(rows)s rows, %(seizures)s seizures: %(created)s created, "
+                        "%(already)s already imported, %(rejected)s rejected "
+                        "(%(rejected_rows)s rows).")  # fmt: skip
+        out.append(summary % values)
         for line in self.already:
             where = line.reference or line.note
             out.append(

@@ -58,12 +58,12 @@ def attachment_add(
     content = upload.read()
     found = sniff(content[:16])
     if found is None or (kind == AttachmentKind.PHOTO and found[1] != AttachmentKind.PHOTO):
-        expected = (
-            _("a JPEG, PNG or WebP image")
+        message = (
+            _("This is not a photo: attach a JPEG, PNG or WebP image.")
             if kind == AttachmentKind.PHOTO
-            else _("a PDF, an office document or an image")
+            else _("This file type is not accepted: attach a PDF, an office document or an image.")
         )
-        raise ValidationError(fields={"file": [_("This is not %s.") % expected]})
+        raise ValidationError(fields={"file": [message]})
     digest = hashlib.sha256(content).hexdigest()
     name = str(getattr(upload, "name", "") or "file")[-200:]
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from blonet.audit.services import audit_event_record
@@ -170,6 +171,12 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+_UNKNOWN = {
+    "site": gettext_lazy("Unknown site “%(value)s”: use an identifier from the directory."),
+    "office": gettext_lazy("Unknown office “%(value)s”: use an identifier from the directory."),
+}
+
+
 def _resolve_fk(model: Any, value: Any, field: str, errors: ErrorBag) -> Any:
     if value in (None, ""):
         return None
@@ -177,7 +184,8 @@ def _resolve_fk(model: Any, value: Any, field: str, errors: ErrorBag) -> Any:
         return value
     obj = model.objects.filter(pk=value).first()
     if obj is None:
-        errors.add(field, _("Unknown %(what)s “%(value)s”.") % {"what": field, "value": value})
+        message = _UNKNOWN.get(field, _UNKNOWN["site"])
+        errors.add(field, str(message) % {"value": value})
     return obj
 
 
@@ -281,7 +289,7 @@ def _prepare_involvements(
             key = as_uuid(entity)
             entity = qs.filter(pk=key).first() if key is not None else None
             if entity is None:
-                errors.add(f"{prefix}entity", _("No such %s that you may see.") % kind)
+                errors.add(f"{prefix}entity", _("This entry does not exist or you may not see it."))
                 continue
         if entity is None:
             entity = model()
