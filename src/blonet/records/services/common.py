@@ -141,7 +141,7 @@ def apply_sharing(
 
 
 @functools.cache
-def _relation_fields(model: type[Any]) -> frozenset[str]:
+def _relation_fields(model: Any) -> frozenset[str]:
     return frozenset(f.name for f in model._meta.concrete_fields if f.is_relation)
 
 
