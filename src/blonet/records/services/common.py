@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -140,9 +139,13 @@ def apply_sharing(
             errors.add("classification", _("Unknown classification."))
 
 
-@functools.cache
+_RELATIONS: dict[Any, frozenset[str]] = {}
+
+
 def _relation_fields(model: Any) -> frozenset[str]:
-    return frozenset(f.name for f in model._meta.concrete_fields if f.is_relation)
+    if model not in _RELATIONS:
+        _RELATIONS[model] = frozenset(f.name for f in model._meta.concrete_fields if f.is_relation)
+    return _RELATIONS[model]
 
 
 def model_errors(

@@ -32,3 +32,20 @@ def entity_section(user: Any, entity: Any) -> dict[str, Any] | None:
         "can_add": not entity.is_deleted,
         "add_url": add_url,
     }
+
+
+def record_section(user: Any, record: Any) -> dict[str, Any] | None:
+    """The notice on a seizure's or incident's page: the hits of the check run when it was
+    saved (records call the check on commit, see `apps.py`)."""
+    if not is_operational(user):
+        return None
+    hits = list(
+        selectors.record_hits(user=user, record=record).select_related("entry__watchlist")[:10]
+    )
+    if not hits:
+        return None
+    return {
+        "template": "screening/_record_section.html",
+        "hits": [hit_view(h) for h in hits],
+        "open": sum(1 for h in hits if h.status == "open"),
+    }
