@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from tests.screening.conftest import td3_mrz
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.screening.urls")]
+pytestmark = pytest.mark.browser
 
 PASSWORD = "correct-horse-battery-9"
 

@@ -9,7 +9,7 @@ from blonet.audit.models import AuditEvent
 from blonet.screening.models import DismissedPair, Hit, ScreeningRun
 from tests.screening.conftest import td3_mrz
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.screening.urls")]
+pytestmark = pytest.mark.django_db
 
 CHECK = "/api/v1/screening/check"
 

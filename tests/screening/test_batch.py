@@ -124,7 +124,6 @@ def test_ten_thousand_rows(person_list, kz_officer, django_capture_on_commit_cal
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.screening.urls")
 def test_pages_progress_and_results_csv(
     lists, client, kz_officer, django_capture_on_commit_callbacks
 ):
@@ -162,7 +161,6 @@ def test_pages_progress_and_results_csv(
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.screening.urls")
 def test_another_country_does_not_see_the_run(lists, client, kz_officer, kg_officer,
                                               django_capture_on_commit_callbacks):  # fmt: skip
     with django_capture_on_commit_callbacks(execute=False):

@@ -112,7 +112,6 @@ def test_only_the_owner_office_imports(make_list, uz_officer):
     assert WatchlistEntry.objects.count() == 0
 
 
-@pytest.mark.urls("tests.screening.urls")
 def test_import_page(make_list, client, analyst):
     wl = make_list("person")
     client.force_login(analyst)

@@ -12,7 +12,7 @@ from blonet.audit.models import AuditEvent
 from blonet.screening.models import DismissedPair, Hit, ScreeningRun, WatchlistEntry
 from tests.screening.conftest import td3_mrz
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.screening.urls")]
+pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
