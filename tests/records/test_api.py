@@ -446,7 +446,7 @@ def test_a_hidden_entity_cannot_be_linked_and_a_hidden_link_shows_no_entity(
         involvements=[{"kind": "person", "role": "driver", "entity": str(hidden.pk)}],
     )
     assert error_fields(response) == {
-        "involvements[0].entity": ["No such person that you may see."]
+        "involvements[0].entity": ["This entry does not exist or you may not see it."]
     }
     # The owner links its office-only person into a bilateral seizure: KG sees the link only.
     shared = record_seizure(
