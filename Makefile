@@ -17,6 +17,8 @@ demo: setup
 	$(DEMO_ENV) $(BIN)/blonet directory_load
 	$(DEMO_ENV) $(BIN)/blonet demo_setup
 	$(DEMO_ENV) $(BIN)/blonet records_generate --seizures 20000 --seed 1
+	$(DEMO_ENV) $(BIN)/blonet screening_demo
+	$(DEMO_ENV) $(BIN)/blonet exchange_demo
 	$(DEMO_ENV) $(BIN)/blonet collectstatic --no-input -v 0
 	@echo
 	@echo "blonet demo: http://$(HOST):$(PORT)/  (SQLite under var/, one node, demo data)"
