@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Func, IntegerField, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from blonet.core.errors import NotFound
@@ -201,36 +202,62 @@ def office_labels(rows: list[Recipient]) -> dict[str, str]:
     }
 
 
+def _count(qs: QuerySet[Any]) -> Coalesce:
+    """`SELECT COUNT(*)` of `qs` as a scalar subquery (a plain COUNT, no GROUP BY), so that
+    several counts travel in one query."""
+    counted = qs.order_by().annotate(
+        n=Func(Value(1), function="COUNT", output_field=IntegerField())
+    )
+    return Coalesce(Subquery(counted.values("n")[:1]), 0)
+
+
+def _latest(qs: QuerySet[Any], field: str = "changed_at") -> Subquery:
+    return Subquery(
+        qs.filter(**{f"{field}__isnull": False}).order_by(f"-{field}").values(field)[:1]
+    )
+
+
+def _scalars(office: Office, values: dict[str, Any]) -> dict[str, Any]:
+    """Several scalar subqueries in one round trip (anchored on the office's row)."""
+    row = Office.objects.filter(pk=office.pk).annotate(**values).values(*values).first()
+    return row or dict.fromkeys(values)
+
+
 def inbox_counts(*, user: Any, office: Office, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
-    counts: dict[str, int] = {
-        tab.value: inbox_rows(user=user, office=office, tab=tab, now=now).count()
-        for tab in (InboxTab.UNREAD, InboxTab.MINE, InboxTab.THEIRS, InboxTab.OVERDUE)
+    tabs = (InboxTab.UNREAD, InboxTab.MINE, InboxTab.THEIRS, InboxTab.OVERDUE)
+    if office.pk not in exchange_access(user).base.office_ids:
+        return {**{t.value: 0 for t in tabs}, "permissions": 0}
+    values: dict[str, Any] = {
+        f"n_{t.value}": _count(inbox_rows(user=user, office=office, tab=t, now=now)) for t in tabs
     }
-    counts["permissions"] = pending_permissions(user=user, office=office).count()
-    return counts
+    values["n_permissions"] = _count(pending_permissions(user=user, office=office))
+    row = _scalars(office, values)
+    return {k[2:]: int(v or 0) for k, v in row.items()}
 
 
 def inbox_stamp(*, user: Any, office: Office) -> str:
     """Changes whenever anything the inbox shows changes (the live poll compares it)."""
     xa = exchange_access(user)
-    parts = [
-        Recipient.objects.addressed_to(office.pk, xa).aggregate(m=Max("changed_at"))["m"],
-        Recipient.objects.sent_by(office.pk, xa).aggregate(m=Max("changed_at"))["m"],
-        Recipient.objects.filter(escalated_to=office).aggregate(m=Max("changed_at"))["m"],
-    ]
-    country = _supervised(office, xa)
-    if country:
-        parts.append(
-            Recipient.objects.filter(OPEN_REQUEST, office_country=country).aggregate(
-                m=Max("changed_at")
-            )["m"]
-        )
+    if office.pk not in xa.base.office_ids:
+        return "-"
     permissions = ForwardPermission.objects.filter(
         Q(originator_office=office) | Q(requesting_office=office)
-    ).aggregate(m=Max("requested_at"), d=Max("decided_at"))
-    parts += [permissions["m"], permissions["d"]]
-    return "|".join(p.isoformat() if p else "-" for p in parts)
+    )
+    values: dict[str, Any] = {
+        "s_in": _latest(Recipient.objects.addressed_to(office.pk, xa)),
+        "s_out": _latest(Recipient.objects.sent_by(office.pk, xa)),
+        "s_escalated": _latest(Recipient.objects.filter(escalated_to=office)),
+        "s_asked": _latest(permissions, "requested_at"),
+        "s_decided": _latest(permissions, "decided_at"),
+    }
+    country = _supervised(office, xa)
+    if country:
+        values["s_country"] = _latest(
+            Recipient.objects.filter(OPEN_REQUEST, office_country=country)
+        )
+    row = _scalars(office, values)
+    return "|".join(str(row[k]) if row[k] else "-" for k in values)
 
 
 def pending_permissions(*, user: Any, office: Office) -> QuerySet[ForwardPermission]:

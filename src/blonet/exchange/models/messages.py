@@ -166,25 +166,42 @@ class Recipient(models.Model):
     class Meta:
         verbose_name = _("recipient")
         verbose_name_plural = _("recipients")
-        ordering = ["message", "office_id"]
+        ordering = ["message_id", "office_id"]
         constraints = [
             models.UniqueConstraint(fields=["message", "office"], name="xch_rcpt_unique")
         ]
+        # Classification is the last key column of each index so that the inbox counts and
+        # the latest-change lookups (which filter on it) are answered from the index alone.
         indexes = [
-            models.Index(fields=["office", "-sent_at"], name="xch_rcpt_office_sent"),
-            models.Index(fields=["office", "changed_at"], name="xch_rcpt_office_changed"),
-            models.Index(fields=["sender_office", "changed_at"], name="xch_rcpt_sender_changed"),
             models.Index(
-                fields=["office", "-sent_at"],
+                fields=["office", "-sent_at", "classification"], name="xch_rcpt_office_sent"
+            ),
+            models.Index(
+                fields=["office", "changed_at", "classification"], name="xch_rcpt_office_changed"
+            ),
+            models.Index(
+                fields=["sender_office", "changed_at", "classification"],
+                name="xch_rcpt_sender_changed",
+            ),
+            models.Index(
+                fields=["office", "-sent_at", "classification"],
                 condition=Q(read_at__isnull=True),
                 name="xch_rcpt_unread",
             ),
-            models.Index(fields=["office", "due_at"], condition=OPEN_REQUEST, name="xch_rcpt_mine"),
             models.Index(
-                fields=["sender_office", "due_at"], condition=OPEN_REQUEST, name="xch_rcpt_theirs"
+                fields=["office", "due_at", "classification"],
+                condition=OPEN_REQUEST,
+                name="xch_rcpt_mine",
             ),
             models.Index(
-                fields=["office_country", "due_at"], condition=OPEN_REQUEST, name="xch_rcpt_open"
+                fields=["sender_office", "due_at", "classification"],
+                condition=OPEN_REQUEST,
+                name="xch_rcpt_theirs",
+            ),
+            models.Index(
+                fields=["office_country", "due_at", "classification"],
+                condition=OPEN_REQUEST,
+                name="xch_rcpt_open",
             ),
             models.Index(
                 fields=["escalated_to", "changed_at"],

@@ -82,6 +82,11 @@ def overdue_scan(
             )
         scope = scope.filter(Q(office_id__in=office_ids) | Q(office_country__in=sc_countries))
     flagged = escalated = 0
+    scope = scope.order_by()
+    cutoff = now - conf.escalate_after()
+    needs_work = Q(overdue_at__isnull=True) | Q(escalated_at__isnull=True, due_at__lt=cutoff)
+    if not scope.filter(needs_work).exists():  # the usual case: one indexed query
+        return 0, 0
     late = list(scope.filter(overdue_at__isnull=True).values_list("pk", flat=True)[:500])
     if late:
         with transaction.atomic():
@@ -104,9 +109,9 @@ def overdue_scan(
             flagged = len(rows)
             ids = [r[0] for r in rows]
             transaction.on_commit(lambda: notify_overdue(ids))
-    due_to_escalate = scope.filter(
-        escalated_at__isnull=True, due_at__lt=now - conf.escalate_after()
-    ).select_related("office")
+    due_to_escalate = scope.filter(escalated_at__isnull=True, due_at__lt=cutoff).select_related(
+        "office"
+    )
     pending = list(due_to_escalate[:500])
     if pending:
         targets: dict[tuple[str, str, str], Office | None] = {}

@@ -50,6 +50,7 @@ def _live_context(request: HttpRequest, office: Any, now: dt.datetime) -> dict[s
             start : start + selectors.PAGE_SIZE + 1
         ]
     )
+    counts = selectors.inbox_counts(user=request.user, office=office, now=now)
     rows = rows[: selectors.PAGE_SIZE + 1]
     labels = selectors.office_labels(rows)
     for r in rows:
@@ -62,8 +63,12 @@ def _live_context(request: HttpRequest, office: Any, now: dt.datetime) -> dict[s
         "page": page,
         "rows": rows[: selectors.PAGE_SIZE],
         "has_next": len(rows) > selectors.PAGE_SIZE,
-        "counts": selectors.inbox_counts(user=request.user, office=office, now=now),
-        "permissions": list(selectors.pending_permissions(user=request.user, office=office)[:20]),
+        "counts": counts,
+        "permissions": (
+            list(selectors.pending_permissions(user=request.user, office=office)[:20])
+            if counts["permissions"]
+            else []
+        ),
         "stamp": selectors.inbox_stamp(user=request.user, office=office),
         "now": now,
         "poll_ms": conf.poll_ms(),
