@@ -114,7 +114,7 @@ def selector(username: str, n: int, querystrings: list[str]) -> dict[str, Any]:
         for _ in range(n + 2):
             t0 = time.perf_counter()
             rows = _filtered(username, qs_text)
-            paginator = paginator_for(rows, PAGE_SIZE)
+            paginator = paginator_for(rows, PAGE_SIZE, search="q=" in qs_text)
             page = paginator.get_page(1)
             list(page.object_list)
             _total = paginator.count

@@ -331,20 +331,54 @@ def test_item_quantities_are_normalised(generated):
         assert s.commodities == " ".join(sorted({i.commodity for i in s.items.all()}))
 
 
-def test_list_count_is_capped_past_the_cap(generated, make_user):
+def test_list_count_is_capped_past_the_cap(generated, make_user, django_assert_num_queries):
     analyst = make_user("analyst.cap", office="kz-caricc-rc", role="analyst")
     rows = seizure_list_visible_to(user=analyst)
     visible = rows.count()
     assert visible > 30
     capped = CappedPaginator(rows, 10, cap=20)
-    assert capped.capped is True
+    with django_assert_num_queries(3):  # the page (+1 row), its items, the capped count
+        first = capped.get_page(1)
+        assert capped.capped is True
     assert (capped.count, str(capped.count), f"{capped.count:,}") == (20, "20+", "20+")
     assert (capped.num_pages, str(capped.num_pages)) == (2, "2+")
+    assert (len(first.object_list), first.has_next()) == (10, True)
     last = capped.get_page(99)
     assert (last.number, last.has_next(), len(last.object_list)) == (2, False, 10)
     exact = CappedPaginator(rows, 25)
     assert (exact.capped, exact.count, str(exact.count)) == (False, visible, str(visible))
     assert exact.num_pages == -(-visible // 25)
+
+
+def test_a_short_list_and_the_last_page_need_no_count(
+    generated, make_user, django_assert_num_queries
+):
+    analyst = make_user("analyst.short", office="kz-caricc-rc", role="analyst")
+    rows = seizure_list_visible_to(user=analyst).filter(conveyance="truck")
+    n = rows.count()
+    assert n > 0
+    with django_assert_num_queries(2):  # the page and its items: no COUNT
+        page = CappedPaginator(rows, n + 5).get_page(1)
+        assert (page.paginator.count, page.has_next(), len(page)) == (n, False, n)
+    paginator = CappedPaginator(rows, 2, count=False)
+    last_number = -(-n // 2)
+    with django_assert_num_queries(2):
+        last = paginator.get_page(last_number)
+        assert (paginator.count, paginator.num_pages, last.has_next()) == (n, last_number, False)
+
+
+def test_a_search_is_not_counted(generated, make_user, django_assert_num_queries):
+    analyst = make_user("analyst.search", office="kz-caricc-rc", role="analyst")
+    rows = seizure_list_visible_to(user=analyst)
+    total = rows.count()
+    paginator = CappedPaginator(rows, 5, count=False)
+    with django_assert_num_queries(2):
+        second = paginator.get_page(2)
+        assert (str(paginator.count), str(paginator.num_pages)) == ("10+", "3+")
+        assert (second.has_previous(), second.has_next(), len(second)) == (True, True, 5)
+    beyond = CappedPaginator(rows, 5, count=False).get_page(10_000)
+    assert beyond.number == -(-total // 5)
+    assert beyond.paginator.count == total
 
 
 @pytest.mark.parametrize("zone", ["Asia/Almaty", "Asia/Tashkent", "UTC"])

@@ -1,10 +1,18 @@
 """The list-page pattern: FilterSet + sort + pagination; rows only for htmx requests.
 
-Counting is capped: a list counts at most `COUNT_CAP` + 1 matching rows (`SELECT COUNT(*) FROM
-(... LIMIT 10001)`), so a list over a million visible rows costs what a list over ten thousand
-does. Past the cap the count and the number of pages render as "10000+" and "400+" (they stay
-integers for the pagination arithmetic and plural rules); narrowing the filters gives the exact
-figure again.
+Pagination never counts a million rows:
+
+* every page is read with one row of look-ahead, so the last page (and a list that fits on one
+  page) knows its exact count without a COUNT query;
+* otherwise a list counts at most `COUNT_CAP` + 1 matching rows (`SELECT COUNT(*) FROM (...
+  LIMIT 1001)`); past the cap the count and the number of pages are lower bounds;
+* a free-text search (`q`) is not counted at all: counting every match of a common name costs
+  more than the page itself (the trigram index hands over all candidate rows at once, and a LIMIT
+  tempts the planner into scanning the table), so the look-ahead row says whether another page
+  follows.
+
+Lower bounds are `AtLeast` integers, which render as "1000+" ("Page 1 of 2+"), so templates and
+plural rules need nothing special; `total_capped` in the context says the count is one.
 """
 
 from __future__ import annotations
@@ -12,17 +20,17 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 PAGE_SIZE = 25
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 class AtLeast(int):
-    """A lower bound: an integer that renders as "10000+"."""
+    """A lower bound: an integer that renders as "1000+"."""
 
     def __str__(self) -> str:
         return f"{int(self)}+"
@@ -32,11 +40,15 @@ class AtLeast(int):
 
 
 class CappedPaginator(Paginator):
-    """Counts at most `cap` + 1 rows; past the cap, `count` and `num_pages` are `AtLeast`."""
+    """A paginator that counts at most `cap` + 1 rows, or none (`count=False`); see the module."""
 
-    def __init__(self, object_list: Any, per_page: int, *, cap: int = COUNT_CAP, **kw: Any):
+    def __init__(
+        self, object_list: Any, per_page: int, *, cap: int = COUNT_CAP, count: bool = True,
+        **kw: Any,
+    ) -> None:  # fmt: skip
         super().__init__(object_list, per_page, **kw)
         self.cap = cap
+        self.counts = count
 
     def count_queryset(self) -> Any:
         """The rows counted: without ordering (any cap + 1 rows will do), then limited."""
@@ -56,14 +68,63 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def num_pages(self) -> int:
-        if not self.capped:
-            return int(super().num_pages)
-        # The pages up to the cap can be reached; more lie beyond.
-        return AtLeast(max(1, -(-self.cap // self.per_page)))
+        count = self.count
+        if isinstance(count, AtLeast):  # the pages up to the cap can be reached
+            return AtLeast(max(1, -(-int(count) // self.per_page)))
+        return int(super().num_pages)
+
+    def _known(self) -> bool:
+        return "count" in self.__dict__
+
+    def _looks_ahead(self) -> bool:
+        return isinstance(self.object_list, QuerySet) and not self.orphans
+
+    def validate_number(self, number: Any) -> int:
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        if number == 1 or (self._looks_ahead() and not self.counts and not self._known()):
+            return number  # checked when the page is read
+        return int(super().validate_number(number))
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        if not self._looks_ahead():
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not self._known():
+            if len(rows) <= self.per_page:
+                if not rows and number > 1:
+                    raise EmptyPage(self.error_messages["no_results"])
+                self.__dict__["count"] = bottom + len(rows)  # the last page: exact
+            elif not self.counts:
+                self.__dict__["count"] = AtLeast(bottom + self.per_page)
+                self.__dict__["num_pages"] = AtLeast(number + 1)
+        return Page(rows[: self.per_page], number, self)
+
+    def get_page(self, number: Any) -> Page:
+        try:
+            return super().get_page(number)
+        except EmptyPage:  # past the end of an uncounted list: count to find the last page
+            self.counts = True
+            self.__dict__.pop("num_pages", None)
+            return super().get_page(self.num_pages)
 
 
-def paginator_for(rows: Any, per_page: int = PAGE_SIZE) -> CappedPaginator:
-    return CappedPaginator(rows, per_page)
+def _searching(filterset: Any) -> bool:
+    data = getattr(getattr(filterset, "form", None), "cleaned_data", None) or {}
+    return bool(str(data.get("q") or "").strip())
+
+
+def paginator_for(rows: Any, per_page: int = PAGE_SIZE, *, search: bool = False) -> CappedPaginator:
+    """The paginator of the list pages (`search`: a free-text search, not counted)."""
+    return CappedPaginator(rows, per_page, count=not search)
 
 
 def filtered_list(
@@ -78,7 +139,7 @@ def filtered_list(
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     # An unbound filterset (no query string) lists everything; an invalid one lists nothing.
     rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
-    paginator = paginator_for(rows, PAGE_SIZE)
+    paginator = paginator_for(rows, PAGE_SIZE, search=_searching(filterset))
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
