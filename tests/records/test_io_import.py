@@ -257,7 +257,13 @@ def test_xlsx_related_sheets(kz_officer):
         ),
         ("entities", 4, "seizure_ref", "B", held),
         ("entities", 5, "name", "", "A person needs a name."),
-        ("entities", 5, "plate", "AB 123", "The column “plate” does not apply to a person."),
+        (
+            "entities",
+            5,
+            "plate",
+            "AB 123",
+            "The column “plate” does not apply to this kind of entry (Person).",
+        ),
     ]
     assert report.counts()["created"] == 1 and report.counts()["rejected_seizures"] == 1
     seizure = Seizure.objects.get()

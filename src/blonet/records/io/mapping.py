@@ -271,7 +271,7 @@ def _sheet_entities(group: Group) -> None:
                     row,
                     column,
                     _("The column “%(column)s” does not apply to this kind of entry (%(kind)s).")
-                    % {"column": column, "kind": kind},
+                    % {"column": column, "kind": _kind_label(kind)},
                 )
                 continue
             payload[target] = text(value)
@@ -333,3 +333,9 @@ def import_key(office_id: str, group: Group) -> str:
         ]
     payload = json.dumps([office_id, basis], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _kind_label(kind: str) -> str:
+    from blonet.records.choices import EntityKind
+
+    return str(EntityKind(kind).label) if kind in EntityKind.values else kind
