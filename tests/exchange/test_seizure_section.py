@@ -1,0 +1,24 @@
+"""A seizure's page offers the one-click notification across the border."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seizure_page_offers_the_notification(client, kz_officer, record_seizure):
+    seizure = record_seizure(kz_officer)
+    client.force_login(kz_officer)
+    page = client.get(seizure.get_absolute_url()).content.decode()
+    assert f'href="/exchange/seizures/{seizure.pk}/notify/"' in page
+
+
+def test_not_on_a_deleted_seizure(client, kz_officer, record_seizure):
+    from blonet.records.services import seizure_delete
+
+    seizure = record_seizure(kz_officer)
+    seizure_delete(actor=kz_officer, seizure=seizure, reason="entered twice")
+    client.force_login(kz_officer)
+    page = client.get(seizure.get_absolute_url()).content.decode()
+    assert "/notify/" not in page
