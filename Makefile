@@ -15,11 +15,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 demo: setup
 	$(DEMO_ENV) $(BIN)/blonet migrate --no-input -v 0
 	$(DEMO_ENV) $(BIN)/blonet directory_load
-	$(DEMO_ENV) $(BIN)/blonet demo_setup
+	$(DEMO_ENV) $(BIN)/blonet demo_setup -v 0
 	$(DEMO_ENV) $(BIN)/blonet records_generate --seizures 20000 --seed 1
 	$(DEMO_ENV) $(BIN)/blonet screening_demo
 	$(DEMO_ENV) $(BIN)/blonet exchange_demo
 	$(DEMO_ENV) $(BIN)/blonet collectstatic --no-input -v 0
+	@echo
+	@$(DEMO_ENV) $(BIN)/blonet demo_setup
 	@echo
 	@echo "blonet demo: http://$(HOST):$(PORT)/  (SQLite under var/, one node, demo data)"
 	@echo "NOTE: two-factor authentication is OFF in the demo (BLONET_REQUIRE_MFA=0) so you can look around at once."

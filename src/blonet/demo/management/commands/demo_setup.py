@@ -75,6 +75,8 @@ class Command(BaseCommand):
                 if not Posting.objects.filter(user=user, office_id=office_id, role=role).exists():
                     posting_create(actor=None, user=user, office_id=office_id, role=role)
                 rows.append((username, str(Role(role).label), office_id))
+        if options["verbosity"] == 0:
+            return
         width = max(len(r[0]) for r in rows)
         self.stdout.write(f"Demo logins (password for all: {password})")
         for username, role_label, office_id in rows:
