@@ -12,6 +12,10 @@ from blonet.records.models.entities import Entity
 from blonet.records.normalise import as_uuid
 
 LIST_RELATED = ("owner_office", "owner_country", "site")
+# The detail pages fetch these with one small query each rather than one query joining them
+# all: PostgreSQL spends 10-20 ms planning an 8-way join, and under a millisecond on each of
+# the plain lookups (the directory tables are tiny).
+DETAIL_RELATED = (*LIST_RELATED, "office", "owner_agency", "counterpart_country")
 
 
 def seizure_list_visible_to(*, user: Any, include_deleted: bool = False) -> QuerySet[Seizure]:
@@ -24,9 +28,10 @@ def seizure_list_visible_to(*, user: Any, include_deleted: bool = False) -> Quer
 
 
 def _involvements() -> Prefetch:
+    # One query per kind of entity present (not a join of all seven tables, for the same reason).
     return Prefetch(
         "involvements",
-        queryset=Involvement.objects.select_related(*ENTITY_MODELS).order_by("pk"),
+        queryset=Involvement.objects.order_by("pk").prefetch_related(*ENTITY_MODELS),
     )
 
 
@@ -36,10 +41,9 @@ def seizure_get_for(*, user: Any, pk: Any) -> Seizure:
     if (key := as_uuid(pk)) is not None:
         seizure = (
             Seizure.objects.visible_to(user)
-            .select_related(
-                *LIST_RELATED, "office", "owner_agency", "counterpart_country", "created_by"
+            .prefetch_related(
+                *DETAIL_RELATED, "created_by", "agencies", "items", "attachments", _involvements()
             )
-            .prefetch_related("agencies", "items", "attachments", _involvements())
             .filter(pk=key)
             .first()
         )
@@ -60,8 +64,7 @@ def incident_get_for(*, user: Any, pk: Any) -> Incident:
     if (key := as_uuid(pk)) is not None:
         incident = (
             Incident.objects.visible_to(user)
-            .select_related(*LIST_RELATED, "office", "owner_agency", "counterpart_country")
-            .prefetch_related("agencies", "attachments", _involvements())
+            .prefetch_related(*DETAIL_RELATED, "agencies", "attachments", _involvements())
             .filter(pk=key)
             .first()
         )
