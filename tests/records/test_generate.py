@@ -14,9 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from blonet.audit.models import AuditEvent
-from blonet.core.listing import CappedPaginator
+from blonet.core.listing import CappedPagination, CappedPaginator
 from blonet.records import normalise
 from blonet.records.filters import SeizureFilter
 from blonet.records.generate import ACTION, generate
@@ -396,3 +398,24 @@ def test_date_filters_keep_the_local_days(generated, make_user, zone):
             assert set(until) == set(rows.filter(occurred_at__date__lte=day))
         edge = SeizureFilter({"date_from": "0001-01-01", "date_to": "9999-12-31"}, queryset=rows)
         assert edge.qs.count() == rows.count()
+
+
+def test_api_pagination_caps_and_says_so(generated, make_user):
+    analyst = make_user("analyst.api", office="kz-caricc-rc", role="analyst")
+    rows = seizure_list_visible_to(user=analyst)
+    total = rows.count()
+    factory = APIRequestFactory()
+
+    def page(query: str) -> dict:
+        pagination = CappedPagination()
+        request = Request(factory.get(f"/api/v1/records/seizures/?{query}"))
+        results = pagination.paginate_queryset(rows, request)
+        return dict(pagination.get_paginated_response([r.pk for r in results]).data)
+
+    everything = page(f"page_size={total + 1}")
+    assert (everything["count"], everything["count_is_lower_bound"]) == (total, False)
+    assert everything["next"] is None
+    searched = page("page_size=5&q=x")  # the paginator reads `q`; the rows are not filtered here
+    assert (searched["count"], searched["count_is_lower_bound"]) == (5, True)
+    assert "page=2" in searched["next"]
+    assert len(searched["results"]) == 5

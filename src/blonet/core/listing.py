@@ -24,6 +24,9 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from rest_framework.response import Response
+
+from blonet.core.api import Pagination
 
 PAGE_SIZE = 25
 COUNT_CAP = 1_000
@@ -115,6 +118,40 @@ class CappedPaginator(Paginator):
             self.counts = True
             self.__dict__.pop("num_pages", None)
             return super().get_page(self.num_pages)
+
+
+class CappedPagination(Pagination):
+    """The API's paginator with the list pages' rules: capped counts, searches not counted.
+
+    The response keeps DRF's shape and adds `count_is_lower_bound` (true when `count` is "at
+    least"). Use it as a view's `pagination_class` (or as DEFAULT_PAGINATION_CLASS).
+    """
+
+    def django_paginator_class(self, queryset: Any, page_size: int) -> CappedPaginator:  # type: ignore[override]
+        request: Any = self.request
+        search = str(request.query_params.get("q", "") or "").strip()
+        return CappedPaginator(queryset, page_size, count=not search)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        page: Any = self.page
+        count = page.paginator.count
+        return Response(
+            {
+                "count": int(count),
+                "count_is_lower_bound": isinstance(count, AtLeast),
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        out = super().get_paginated_response_schema(schema)
+        out["properties"]["count_is_lower_bound"] = {
+            "type": "boolean",
+            "description": "True when `count` is a lower bound (more rows match).",
+        }
+        return out
 
 
 def _searching(filterset: Any) -> bool:
