@@ -131,6 +131,8 @@ def prepare(db: str, seizures: int, fresh: bool) -> dict[str, str]:
             )  # fmt: skip
     else:
         log(f"{db}: reusing the database with {seizures:,} generated seizures")
+    if not (Path(env["BLONET_VAR_DIR"]) / "static" / "staticfiles.json").exists():
+        bl.run_blonet(["collectstatic", "--no-input", "-v", "0"], env, timeout=1800)
     if db == "sqlite":
         bl.run_blonet(["shell", "-c", "from django.db import connection as c; "
                        "c.cursor().execute('ANALYZE')"], env, timeout=1800)  # fmt: skip
@@ -307,6 +309,18 @@ def run_db(db: str, args: argparse.Namespace) -> dict[str, Any]:
         for qs, st in sel.items():
             print(f"  {qs[:60]:<60} p50 {st['p50_ms']:>7.1f}  p95 {st['p95_ms']:>7.1f}")
     token = bl.create_token(env)
+    if args.api_capped:
+        api_urls = [u for g, _l, u in urls if g == "api"]
+        for mode in ("exact", "capped"):
+            res = json.loads(
+                probe(env, "api", bl.DEMO_USER, token, str(args.n), mode, *api_urls).splitlines()[
+                    -1
+                ]
+            )
+            print(f"\n{db}: API lists in process (test client), paginator {mode}, ms:")
+            for u, st in res.items():
+                print(f"  {u[:70]:<70} p50 {st['p50_ms']:>7.1f}  p95 {st['p95_ms']:>7.1f}  "
+                      f"count {st['count']}")  # fmt: skip
     queries, sizes = query_counts(env, token, urls, details)
     port = bl.free_port()
     logfile = CACHE / f"{db}-gunicorn.log"
@@ -332,6 +346,11 @@ def main() -> int:
     ap.add_argument("--fresh", action="store_true", help="rebuild the bench databases")
     ap.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the list queries")
     ap.add_argument("--selector", action="store_true", help="also time the selector in process")
+    ap.add_argument(
+        "--api-capped",
+        action="store_true",
+        help="also time the API lists in process with core.listing.CappedPagination",
+    )
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = ap.parse_args()
     bl.set_deadline(6 * 3600)

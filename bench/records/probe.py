@@ -4,11 +4,14 @@
     python bench/records/probe.py queries USERNAME TOKEN URL...
     python bench/records/probe.py selector USERNAME N QUERYSTRING...
     python bench/records/probe.py explain USERNAME QUERYSTRING...
+    python bench/records/probe.py api USERNAME TOKEN N exact|capped URL...
 
 `samples` picks real search terms and ids from the database (a plate, a Latin and a Cyrillic
 family name, seizures the user may see); `queries` counts the SQL queries and SQL time of each URL
 through the Django test client; `selector` times `SeizureFilter(...).qs` + the list page's
-paginator without HTTP; `explain` prints EXPLAIN ANALYZE of each list page's row and count
+paginator without HTTP; `api` times API URLs through the test client in process, with the
+API's own paginator or with `core.listing.CappedPagination` (what switching to it would give);
+`explain` prints EXPLAIN ANALYZE of each list page's row and count
 queries (PostgreSQL). Each prints one JSON document (explain: text) on the last line.
 """
 
@@ -142,6 +145,32 @@ def explain(username: str, querystrings: list[str]) -> str:
     return "\n".join(lines)
 
 
+def api(username: str, token: str, n: int, mode: str, urls: list[str]) -> dict[str, Any]:
+    if mode == "capped":
+        from blonet.core.listing import CappedPagination
+        from blonet.records.api.views import IncidentViewSet, SeizureViewSet
+
+        SeizureViewSet.pagination_class = CappedPagination
+        IncidentViewSet.pagination_class = CappedPagination
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    out: dict[str, Any] = {}
+    for url in urls:
+        client.get(url)
+        times = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            r = client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+        s = sorted(times)
+        out[url] = {
+            "status": r.status_code,
+            "p50_ms": round(s[len(s) // 2], 1),
+            "p95_ms": round(s[min(len(s) - 1, int(len(s) * 0.95))], 1),
+            "count": r.json().get("count") if r.status_code == 200 else None,
+        }
+    return out
+
+
 def main(argv: list[str]) -> None:
     command, username, *rest = argv
     if command == "samples":
@@ -150,6 +179,8 @@ def main(argv: list[str]) -> None:
         print(json.dumps(queries(username, rest[0], rest[1:])))
     elif command == "selector":
         print(json.dumps(selector(username, int(rest[0]), rest[1:])))
+    elif command == "api":
+        print(json.dumps(api(username, rest[0], int(rest[1]), rest[2], rest[3:])))
     elif command == "explain":
         print(explain(username, rest))
     else:
