@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from blonet.core.access import access_of
 from blonet.core.errors import NotFound, ValidationError
+from blonet.core.listing import CappedPagination
 from blonet.records.api.inputs import DeleteSerializer, validated
 
 REASON_PARAMETER = OpenApiParameter(
@@ -112,6 +113,8 @@ class RecordViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     """Reads through the selectors and the shared FilterSet; writes through the services."""
 
     filter_backends = [DjangoFilterBackend]
+    # Counts capped at 1,000 and searches not counted, as on the list pages (a million rows).
+    pagination_class = CappedPagination
     # Items and involvements are lists of objects: JSON only (a form body answers 415).
     parser_classes = [JSONParser]
     lookup_value_regex = "[^/]+"
