@@ -68,4 +68,7 @@ class PostingTimeZoneMiddleware:
             timezone.activate(zoneinfo.ZoneInfo(zone))
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()  # never leak a request's zone into the thread's next work

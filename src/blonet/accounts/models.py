@@ -29,7 +29,11 @@ class User(AbstractUser):
         return self.display_name or self.get_username()
 
     def active_postings(self) -> models.QuerySet[Posting]:
-        today = timezone.localdate()
+        # A posting counts from its first day in the node's zone or in the viewer's, whichever
+        # is later: around midnight the two dates differ (Bishkek is an hour ahead of Tashkent).
+        today = max(
+            timezone.localdate(), timezone.localdate(timezone=timezone.get_default_timezone())
+        )
         return (
             self.postings.filter(Q(ends__isnull=True) | Q(ends__gte=today), starts__lte=today)
             .select_related("office", "office__agency", "office__site")
