@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -10,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from blonet.accounts.choices import ROLES_WITHOUT_MFA, Role
 from blonet.core.access import AccessContext, NationalQuerySet
-from blonet.core.choices import Classification
+from blonet.core.choices import COUNTRY_TIME_ZONES, Classification
+
+_REGION_ZONES = tuple(zoneinfo.ZoneInfo(z) for z in COUNTRY_TIME_ZONES.values())
 
 
 class User(AbstractUser):
@@ -29,10 +32,12 @@ class User(AbstractUser):
         return self.display_name or self.get_username()
 
     def active_postings(self) -> models.QuerySet[Posting]:
-        # A posting counts from its first day in the node's zone or in the viewer's, whichever
-        # is later: around midnight the two dates differ (Bishkek is an hour ahead of Tashkent).
+        # A posting counts from its first day wherever in the region that day has begun:
+        # around midnight the dates differ (Bishkek is an hour ahead of Tashkent).
+        now = timezone.now()
         today = max(
-            timezone.localdate(), timezone.localdate(timezone=timezone.get_default_timezone())
+            timezone.localdate(now, zone)
+            for zone in (timezone.get_current_timezone(), *_REGION_ZONES)
         )
         return (
             self.postings.filter(Q(ends__isnull=True) | Q(ends__gte=today), starts__lte=today)
