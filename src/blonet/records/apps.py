@@ -6,3 +6,8 @@ class RecordsConfig(AppConfig):
     name = "blonet.records"
     label = "records"
     verbose_name = _("Records")
+
+    def ready(self) -> None:
+        from blonet.records import federation
+
+        federation.register()

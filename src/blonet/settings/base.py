@@ -46,6 +46,12 @@ CSRF_TRUSTED_ORIGINS = env.list("BLONET_CSRF_TRUSTED_ORIGINS", default=[])
 # The node this installation is: a country code (KZ, KG, TJ, TM, UZ) or REG for the regional centre.
 BLONET_NODE = env.str("BLONET_NODE", default="UZ")
 BLONET_REQUIRE_MFA = env.bool("BLONET_REQUIRE_MFA", default=True)
+# Federation (issue 6): off on the embedded default; see docs/architecture/federation.md.
+BLONET_FEDERATION = env.bool("BLONET_FEDERATION", default=False)
+BLONET_NATS_URL = env.str("BLONET_NATS_URL", default="nats://127.0.0.1:4222")
+BLONET_FEDERATION_RESEND_SECONDS = env.int("BLONET_FEDERATION_RESEND_SECONDS", default=120)
+BLONET_FEDERATION_DIGEST_SECONDS = env.int("BLONET_FEDERATION_DIGEST_SECONDS", default=300)
+BLONET_FEDERATION_KEY_DIR = env.str("BLONET_FEDERATION_KEY_DIR", default=str(VAR_DIR / "federation"))
 BLONET_DIRECTORY_FILE = env.str(
     "BLONET_DIRECTORY_FILE", default=str(SRC_DIR / "directory" / "data" / "directory.yaml")
 )
@@ -73,6 +79,7 @@ INSTALLED_APPS = [
     "blonet.audit",
     "blonet.accounts",
     "blonet.directory",
+    "blonet.federation",
     "blonet.records",
     "blonet.exchange",
     "blonet.screening",

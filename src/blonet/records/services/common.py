@@ -53,7 +53,17 @@ def require_writer(actor: Any, office: Office) -> None:
 
 
 def require_editor(actor: Any, record: SharedRecord) -> None:
-    """Edits are for the owner office's staff, or a node administrator of the owner country."""
+    """Edits are for the owner office's staff, or a node administrator of the owner country.
+
+    A copy received from another node is read-only here: only its owner node changes it.
+    """
+    from django.conf import settings
+
+    if record.origin_node != settings.BLONET_NODE:
+        raise PermissionDenied(
+            _("This record is a read-only copy from node %s; only its owner can change it.")
+            % record.origin_node
+        )
     if actor is None:
         return
     access = access_of(actor)

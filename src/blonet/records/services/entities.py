@@ -13,6 +13,7 @@ from blonet.audit.services import audit_event_record
 from blonet.core.errors import ValidationError
 from blonet.directory.models import Office
 from blonet.records import normalise
+from blonet.records.federation import share
 from blonet.records.models import ENTITY_MODELS, Person
 from blonet.records.models.base import SHARING_FIELDS
 from blonet.records.models.entities import Entity
@@ -151,6 +152,7 @@ def entity_create(*, actor: Any, kind: str, office: Office | str, data: dict[str
             target=entity,
             data=entity.sharing_data(),
         )
+        share(entity)
     return entity
 
 
@@ -179,6 +181,7 @@ def entity_update(*, actor: Any, entity: Entity, data: dict[str, Any]) -> Entity
                 "fields": sorted(k for k in data if k in ENTITY_FIELDS[entity.kind]),
             },
         )
+        share(entity)
     return entity
 
 
@@ -221,6 +224,7 @@ def entity_delete(*, actor: Any, entity: Entity, reason: str) -> Entity:
             target=entity,
             data=entity.sharing_data(),
         )
+        share(entity)
     return entity
 
 

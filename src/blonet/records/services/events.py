@@ -30,6 +30,7 @@ from blonet.records.choices import (
     LinkRole,
     Unit,
 )
+from blonet.records.federation import share
 from blonet.records.hooks import record_saved_on_commit
 from blonet.records.models import ENTITY_MODELS, Incident, Involvement, Seizure, SeizureItem
 from blonet.records.models.base import SHARING_FIELDS
@@ -392,6 +393,7 @@ def _save_event(
             target=event,
             data=event.sharing_data(),
         )
+        share(event)  # the outbox row, in this transaction (federation)
     return event
 
 
@@ -484,6 +486,7 @@ def _tombstone(actor: Any, event: Event, reason: str, kind: str) -> Event:
         audit_event_record(
             actor=actor, action=f"records.{kind}.deleted", target=event, data=event.sharing_data()
         )
+        share(event)
     return event
 
 
