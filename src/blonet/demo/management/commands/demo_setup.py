@@ -51,21 +51,44 @@ DEMO_USERS: list[tuple[str, str, str, str, bool]] = [
 ]
 
 
+# One node of the federation lab: its own officers and a node administrator of its own.
+NODE_USERS: dict[str, list[tuple[str, str, str, str, bool]]] = {
+    "KZ": [DEMO_USERS[0],
+           ("admin.kz", "Demo node administrator (KZ)", "kz-situation-centre-placeholder-sc",
+            Role.NODE_ADMIN, True)],
+    "KG": [DEMO_USERS[1],
+           ("admin.kg", "Demo node administrator (KG)", "kg-situation-centre-placeholder-sc",
+            Role.NODE_ADMIN, True)],
+    "UZ": [DEMO_USERS[2],
+           ("admin.uz", "Demo node administrator (UZ)", "uz-situation-centre-placeholder-sc",
+            Role.NODE_ADMIN, True)],
+    "REG": [DEMO_USERS[3],
+            ("admin.reg", "Demo node administrator (regional centre)", "kz-caricc-rc",
+             Role.NODE_ADMIN, True)],
+}  # fmt: skip
+
+
 class Command(BaseCommand):
     help = "Create or refresh one demo user per role, posted to a real office, and print logins."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--node", choices=sorted(NODE_USERS), help="Only the users of one federation lab node."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from blonet.directory.models import Office
 
+        users = NODE_USERS[options["node"]] if options.get("node") else DEMO_USERS
         password = os.environ.get("BLONET_DEMO_PASSWORD", DEMO_PASSWORD)
-        missing = [o for _, _, o, _, _ in DEMO_USERS if not Office.objects.filter(pk=o).exists()]
+        missing = [o for _, _, o, _, _ in users if not Office.objects.filter(pk=o).exists()]
         if missing:
             raise CommandError(
                 f"offices missing from the directory: {', '.join(missing)} (run directory_load)"
             )
         rows = []
         with transaction.atomic():
-            for username, display, office_id, role, staff in DEMO_USERS:
+            for username, display, office_id, role, staff in users:
                 user, _ = User.objects.get_or_create(username=username)
                 user.display_name = display
                 user.is_staff = staff

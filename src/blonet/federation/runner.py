@@ -1,0 +1,177 @@
+"""The two long-running loops of a federated node: the relay and the consumer.
+
+Both talk only to the node's own nats-server (`BLONET_NATS_URL`). The relay hands queued
+deliveries to the `OUT_<NODE>` stream and marks each handed over on its PubAck; the consumer
+pulls from `IN_<NODE>`, hands each message to `services.inbox.receive` and acks it only after
+that transaction committed. A crash anywhere repeats work, never loses it: a re-publish with the
+same `Nats-Msg-Id` is dropped by JetStream, a redelivered envelope is a duplicate in the inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from blonet.federation import node
+from blonet.federation.choices import DeliveryState
+from blonet.federation.models import Delivery, Peer
+from blonet.federation.nats import client, topology
+from blonet.federation.services import inbox, outbox
+
+log = logging.getLogger(__name__)
+
+
+def peer_specs() -> list[topology.PeerSpec]:
+    me = node.code()
+    return [
+        topology.PeerSpec(p.code, [topology.bilateral(me, p.code), topology.REGIONAL])
+        for p in Peer.objects.all()
+    ]
+
+
+def msg_id(origin: str, d: Delivery) -> str:
+    """`origin:uuid:version` per peer; a re-send after a timeout gets a new id (`#n`)."""
+    base = f"{origin}:{d.entry.record_uuid}:{d.entry.version}>{d.peer_id}"
+    if d.entry.record_type in ("receipt", "digest", "digest_reply", "resend_request"):
+        base = f"{base}:{d.entry.record_type}"
+    return f"{base}#{d.attempts}" if d.attempts else base
+
+
+@dataclass
+class Work:
+    delivery_id: int
+    subject: str
+    msg_id: str
+    data: bytes
+
+
+def claim(batch: int) -> list[Work]:
+    close_old_connections()
+    me = node.code()
+    rows = (
+        Delivery.objects.filter(state=DeliveryState.QUEUED, peer__held=False)
+        .select_related("entry")
+        .order_by("entry_id", "peer_id")[:batch]
+    )
+    return [
+        Work(
+            delivery_id=d.pk,
+            subject=topology.subject(topology.bilateral(me, d.peer_id), me, d.entry.record_type),
+            msg_id=msg_id(me, d),
+            data=d.entry.envelope.encode("utf-8"),
+        )
+        for d in rows
+    ]
+
+
+def mark(results: list[tuple[int, int | None, str]]) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        for delivery_id, seq, error in results:
+            qs = Delivery.objects.filter(pk=delivery_id, state=DeliveryState.QUEUED)
+            if seq is None:
+                qs.update(last_error=error[:300])
+                continue
+            d = qs.first()
+            if d is None:
+                continue
+            d.state = DeliveryState.HANDED_OVER
+            d.stream_seq, d.last_sent_at, d.last_error = seq, now, ""
+            d.handed_over_at = d.handed_over_at or now
+            d.attempts += 1
+            d.save(update_fields=["state", "stream_seq", "last_sent_at", "last_error",
+                                  "handed_over_at", "attempts"])  # fmt: skip
+
+
+def housekeeping(last_digest: float) -> float:
+    """Re-queue what no receipt answered; every digest period, send each peer a digest."""
+    close_old_connections()
+    outbox.resend_unreceipted(dt.timedelta(seconds=settings.BLONET_FEDERATION_RESEND_SECONDS))
+    if time.monotonic() - last_digest >= settings.BLONET_FEDERATION_DIGEST_SECONDS:
+        with transaction.atomic():
+            for peer in Peer.objects.filter(held=False):
+                inbox.digest_send(peer.code)
+        return time.monotonic()
+    return last_digest
+
+
+async def relay(stop: asyncio.Event, *, url: str | None = None, batch: int = 200,
+                idle: float = 0.05) -> None:  # fmt: skip
+    nc, js = await client.connect(url or settings.BLONET_NATS_URL, f"relay-{node.code()}")
+    try:
+        await topology.ensure_streams(js, node.code(), await sync_to_async(peer_specs)())
+        last_digest = time.monotonic()
+        last_house = 0.0
+        while not stop.is_set():
+            if time.monotonic() - last_house > 5:
+                last_digest = await sync_to_async(housekeeping)(last_digest)
+                last_house = time.monotonic()
+            work = await sync_to_async(claim)(batch)
+            if not work:
+                await _wait(stop, idle)
+                continue
+            results: list[tuple[int, int | None, str]] = []
+            for w in work:
+                try:
+                    seq = await client.publish(js, w.subject, w.data, w.msg_id)
+                except client.TransportError as exc:
+                    results.append((w.delivery_id, None, str(exc)))
+                    break
+                results.append((w.delivery_id, seq, ""))
+            await sync_to_async(mark)(results)
+            if results and results[-1][1] is None:
+                await _wait(stop, 1.0)  # the server is away: try again shortly
+    finally:
+        await nc.close()
+
+
+def _receive(data: bytes, subject: str) -> inbox.Outcome:
+    close_old_connections()
+    return inbox.receive(data, subject)
+
+
+async def consume(stop: asyncio.Event, *, url: str | None = None, batch: int = 100) -> None:
+    nc, js = await client.connect(url or settings.BLONET_NATS_URL, f"consume-{node.code()}")
+    try:
+        await topology.ensure_streams(js, node.code(), await sync_to_async(peer_specs)())
+        while not stop.is_set():
+            msgs = await client.fetch(js, node.code(), batch=batch, timeout=0.5)
+            for msg in msgs:
+                try:
+                    outcome = await sync_to_async(_receive)(msg.data, msg.subject)
+                except Exception:  # the database is away: leave it unacked, it comes again
+                    log.exception("federation: could not store an envelope; it will come again")
+                    await _wait(stop, 1.0)
+                    break
+                log.debug("federation: %s %s", msg.subject, outcome.state)
+                await msg.ack()
+    finally:
+        await nc.close()
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+def run(loop_fn: object, **kwargs: object) -> None:
+    """Run a loop until SIGINT/SIGTERM."""
+    import signal
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await loop_fn(stop, **kwargs)  # type: ignore[operator]
+
+    asyncio.run(main())
