@@ -21,7 +21,7 @@ from blonet.records.choices import (
     LinkRole,
     Unit,
 )
-from blonet.records.models.base import SharedRecord
+from blonet.records.models.base import ChoiceLabels, SharedRecord
 from blonet.records.models.entities import (
     BankAccount,
     Container,
@@ -140,7 +140,7 @@ class Seizure(Event):
         ]
 
 
-class SeizureItem(models.Model):
+class SeizureItem(ChoiceLabels, models.Model):
     seizure = models.ForeignKey(
         Seizure, on_delete=models.CASCADE, related_name="items", verbose_name=_("seizure")
     )
@@ -203,7 +203,7 @@ class InvolvementQuerySet(ChildQuerySet):
     parent_prefixes = ("seizure__", "incident__")
 
 
-class Involvement(models.Model):
+class Involvement(ChoiceLabels, models.Model):
     """An entity's part in a seizure or an incident (courier, driver, owner, ...)."""
 
     seizure = models.ForeignKey(
@@ -288,7 +288,7 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
     return f"records/{instance.sha256[:2]}/{instance.sha256}"
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceLabels, models.Model):
     seizure = models.ForeignKey(
         Seizure, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
