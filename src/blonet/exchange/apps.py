@@ -14,6 +14,9 @@ class ExchangeConfig(AppConfig):
         from blonet.records.hooks import register_record_section
 
         register_record_section(seizure_section)
+        from blonet.exchange import federation
+
+        federation.register()
 
 
 def seizure_section(user: Any, record: Any) -> dict[str, Any] | None:

@@ -33,6 +33,11 @@ class RecordType:
     serialise: Callable[[Any], dict[str, Any]]
     apply: Callable[[dict[str, Any], Meta], Any]
     withdraw: Callable[[Meta], Any] | None = None
+    # Types whose recipients are not given by the distribution (messages: the recipient
+    # offices' nodes): route(instance) -> (nodes, envelope distribution, seal the body).
+    route: Callable[[Any], tuple[list[str], str, bool]] | None = None
+    # Unordered types are idempotent merges (receipt states): applied as they come.
+    ordered: bool = True
 
 
 TYPES: dict[str, RecordType] = {}
@@ -46,8 +51,13 @@ def register(
     serialise: Callable[[Any], dict[str, Any]],
     apply: Callable[[dict[str, Any], Meta], Any],
     withdraw: Callable[[Meta], Any] | None = None,
+    route: Callable[[Any], tuple[list[str], str, bool]] | None = None,
+    ordered: bool = True,
 ) -> None:
-    TYPES[name] = RecordType(name=name, serialise=serialise, apply=apply, withdraw=withdraw)
+    TYPES[name] = RecordType(
+        name=name, serialise=serialise, apply=apply, withdraw=withdraw, route=route,
+        ordered=ordered,
+    )  # fmt: skip
 
 
 def known(name: str) -> bool:

@@ -14,7 +14,7 @@ LOCAL_FIELDS = frozenset({
 })  # fmt: skip
 
 
-def _value(field: models.Field[Any, Any], value: Any) -> Any:
+def _value(field: Any, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, Decimal):

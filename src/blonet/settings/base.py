@@ -51,7 +51,9 @@ BLONET_FEDERATION = env.bool("BLONET_FEDERATION", default=False)
 BLONET_NATS_URL = env.str("BLONET_NATS_URL", default="nats://127.0.0.1:4222")
 BLONET_FEDERATION_RESEND_SECONDS = env.int("BLONET_FEDERATION_RESEND_SECONDS", default=120)
 BLONET_FEDERATION_DIGEST_SECONDS = env.int("BLONET_FEDERATION_DIGEST_SECONDS", default=300)
-BLONET_FEDERATION_KEY_DIR = env.str("BLONET_FEDERATION_KEY_DIR", default=str(VAR_DIR / "federation"))
+BLONET_FEDERATION_KEY_DIR = env.str(
+    "BLONET_FEDERATION_KEY_DIR", default=str(VAR_DIR / "federation")
+)
 BLONET_DIRECTORY_FILE = env.str(
     "BLONET_DIRECTORY_FILE", default=str(SRC_DIR / "directory" / "data" / "directory.yaml")
 )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from blonet.audit.services import audit_event_record
 from blonet.core.access import access_of
 from blonet.core.errors import ValidationError
+from blonet.exchange.federation import share_states
 from blonet.exchange.models import Message, Recipient
 from blonet.exchange.services.common import refusals_audited, require_staff, resolve_office
 from blonet.records.querysets import OPERATIONAL_ROLES
@@ -54,6 +55,7 @@ def mark_read(*, actor: Any, messages: Iterable[Message], now: dt.datetime | Non
                 target_id=str(message_id),
                 data={"office": office_id},
             )
+        share_states(list(Recipient.objects.filter(pk__in=[r[0] for r in rows])))
     return len(rows)
 
 
@@ -102,6 +104,7 @@ def message_acknowledge(
             read_by=receipt.read_by or _user(actor),
             changed_at=now,
         )
+        share_states(list(Recipient.objects.filter(pk=receipt.pk)))
         audit_event_record(
             actor=actor,
             action="exchange.message.acknowledged",

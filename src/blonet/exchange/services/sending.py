@@ -221,6 +221,9 @@ def deliver(
                 **(audit_data or {}),
             },
         )
+        from blonet.exchange.federation import share_message
+
+        share_message(message)  # the outbox row for the recipients' nodes, in this transaction
         notice: dict[str, Any] = {
             "kind": message.kind,
             "priority": message.priority,

@@ -114,6 +114,9 @@ def _store_and_apply(data: bytes, env: dict[str, Any], body: dict[str, Any]) -> 
         state=InboxState.PARKED,
     )  # fmt: skip
     prior = _prior(body)
+    handler = registry.TYPES.get(kind)
+    if handler is not None and not handler.ordered:
+        return _apply(entry, cursor, advance=False)
     if version <= cursor.applied_version:
         entry.state = InboxState.STALE
         entry.save(update_fields=["state"])
@@ -150,7 +153,7 @@ def _prior(body: dict[str, Any]) -> int:
     return value if type(value) is int else 0
 
 
-def _apply(entry: InboxEntry, cursor: RecordCursor) -> Outcome:
+def _apply(entry: InboxEntry, cursor: RecordCursor, *, advance: bool = True) -> Outcome:
     env = envelope.parse(entry.envelope.encode("utf-8"))
     meta = registry.Meta(
         origin_node=entry.origin_node, record_uuid=entry.record_uuid, version=entry.version,
@@ -173,8 +176,9 @@ def _apply(entry: InboxEntry, cursor: RecordCursor) -> Outcome:
         return _refused_at_apply(entry, env, kind, "apply_failed")
     entry.state, entry.applied_at = InboxState.APPLIED, timezone.now()
     entry.save(update_fields=["state", "applied_at"])
-    cursor.applied_version = entry.version
-    cursor.save(update_fields=["applied_version"])
+    if advance:
+        cursor.applied_version = entry.version
+        cursor.save(update_fields=["applied_version"])
     audit_event_record(
         actor=None, action="federation.applied", target_type=f"federation.{kind}",
         target_id=entry.record_uuid, data={"origin": entry.origin_node, "version": entry.version},
@@ -282,9 +286,10 @@ def _digest(pairs: dict[str, int]) -> dict[str, Any]:
 
 def digest_sent_to(peer: str) -> dict[str, Any]:
     """(record, last version) of everything sent to `peer`, withdrawals included."""
+    unordered = [name for name, t in registry.TYPES.items() if not t.ordered]
     rows = (
         Delivery.objects.filter(peer_id=peer)
-        .exclude(entry__record_type__in=registry.CONTROL_TYPES)
+        .exclude(entry__record_type__in=[*registry.CONTROL_TYPES, *unordered])
         .values("entry__record_uuid")
         .annotate(v=Max("entry__version"))
     )

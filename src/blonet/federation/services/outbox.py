@@ -29,7 +29,7 @@ def recipients_for(distribution: str, counterpart_country: str | None) -> list[s
         peer = peers.get(counterpart_country or "")
         return [peer.code] if peer is not None and peer.allows("bilateral") else []
     if distribution in ("regional", "all"):
-        return sorted(code for code, p in peers.items() if p.allows("regional"))
+        return sorted(c for c, p in peers.items() if p.allows("regional") and c != node.code())
     return []
 
 
@@ -93,6 +93,22 @@ def outbox_enqueue(*, record_type: str, record: Any) -> OutboxEntry | None:
     if getattr(record, "origin_node", node.code()) != node.code():
         return None  # copies of other nodes' records are never sent on
     record_uuid = str(record.pk)
+    handler = registry.TYPES[record_type]
+    if handler.route is not None:
+        nodes, distribution, seal = handler.route(record)
+        peers = set(Peer.objects.filter(code__in=nodes).values_list("code", flat=True))
+        to = sorted(peers - {node.code()})
+        if not to:
+            return None
+        body = handler.serialise(record)
+        body["_prior"] = {}
+        with transaction.atomic():
+            return _write(
+                record_type=record_type, record_uuid=record_uuid, version=record.version,
+                distribution=distribution, recipients=to,
+                handling_codes=list(getattr(record, "handling_codes", None) or []), body=body,
+                seal=seal,
+            )  # fmt: skip
     current = recipients_for(record.distribution, record.counterpart_country_id)
     previous = _previous_recipients(record_uuid)
     withdrawn = sorted(set(previous) - set(current))
