@@ -22,6 +22,7 @@ from blonet.core.errors import PermissionDenied
 from blonet.directory.models import Office
 from blonet.records.choices import EntityKind
 from blonet.records.forms import style_widgets
+from blonet.records.forms.render import fast_renderer
 from blonet.records.models import ENTITY_MODELS
 from blonet.records.querysets import OPERATIONAL_ROLES, operational
 from blonet.records.services.common import require_editor
@@ -193,7 +194,8 @@ _STYLED: dict[Any, Any] = {}
 
 
 def styled(filterset_class: Any) -> Any:
-    """The FilterSet with Bootstrap classes on its form's widgets (one subclass per class)."""
+    """The FilterSet with Bootstrap classes on its form's widgets (one subclass per class), its
+    selects written by `FastSelectRenderer`."""
     if filterset_class not in _STYLED:
 
         class Styled(filterset_class):  # type: ignore[misc, valid-type]
@@ -201,6 +203,7 @@ def styled(filterset_class: Any) -> Any:
             def form(self) -> Any:
                 form = super().form
                 style_widgets(form)
+                form.renderer = fast_renderer()
                 return form
 
         Styled.__name__ = filterset_class.__name__
