@@ -30,6 +30,7 @@ urlpatterns = [
     path("records/", include("blonet.records.urls")),
     path("exchange/", include("blonet.exchange.urls")),
     path("screening/", include("blonet.screening.urls")),
+    path("federation/", include("blonet.federation.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),  # type: ignore[arg-type]
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -139,6 +139,9 @@ def register() -> None:
         registry.register(
             kind, serialise=serialise_entity, apply=_apply_entity, withdraw=_withdraw(model)
         )
+    from blonet.records.hooks import register_record_section
+
+    register_record_section(record_section)
 
 
 def share(record: Any) -> None:
@@ -148,3 +151,23 @@ def share(record: Any) -> None:
         kind = "incident"
     if kind:
         outbox_enqueue(record_type=kind, record=record)
+
+
+def record_section(user: Any, record: Any) -> dict[str, Any] | None:
+    """On a record's page: where a copy came from, or where this node's record went."""
+    from django.conf import settings
+
+    from blonet.federation.models import Delivery
+
+    if record.origin_node != settings.BLONET_NODE:
+        return {"template": "federation/_record_section.html", "copy_from": record.origin_node,
+                "record": record}  # fmt: skip
+    rows = list(
+        Delivery.objects.filter(entry__record_uuid=str(record.pk))
+        .exclude(entry__record_type__in=registry.CONTROL_TYPES)
+        .select_related("entry")
+        .order_by("-entry__version", "peer_id")[:20]
+    )
+    if not rows:
+        return None
+    return {"template": "federation/_record_section.html", "deliveries": rows, "record": record}

@@ -5,159 +5,286 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='NodeKey',
+            name="NodeKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_id', models.CharField(max_length=40, unique=True, verbose_name='key')),
-                ('sign_public', models.CharField(max_length=64, verbose_name='Ed25519 public key')),
-                ('box_public', models.CharField(max_length=64, verbose_name='X25519 public key')),
-                ('valid_from', models.DateTimeField(verbose_name='valid from')),
-                ('valid_until', models.DateTimeField(blank=True, null=True, verbose_name='valid until')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_id", models.CharField(max_length=40, unique=True, verbose_name="key")),
+                ("sign_public", models.CharField(max_length=64, verbose_name="Ed25519 public key")),
+                ("box_public", models.CharField(max_length=64, verbose_name="X25519 public key")),
+                ("valid_from", models.DateTimeField(verbose_name="valid from")),
+                (
+                    "valid_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="valid until"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
             ],
             options={
-                'verbose_name': 'node key',
-                'ordering': ['valid_from'],
+                "verbose_name": "node key",
+                "ordering": ["valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='Peer',
+            name="Peer",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='node')),
-                ('name', models.CharField(blank=True, max_length=120, verbose_name='name')),
-                ('relationships', models.JSONField(default=list, verbose_name='relationships')),
-                ('held', models.BooleanField(default=False, help_text='While held, nothing is handed over to this peer; it stays queued here.', verbose_name='outgoing traffic held')),
-                ('held_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for holding')),
-                ('held_at', models.DateTimeField(blank=True, null=True)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=3, primary_key=True, serialize=False, verbose_name="node"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=120, verbose_name="name")),
+                ("relationships", models.JSONField(default=list, verbose_name="relationships")),
+                (
+                    "held",
+                    models.BooleanField(
+                        default=False,
+                        help_text="While held, nothing is handed over to this peer; it stays queued here.",
+                        verbose_name="outgoing traffic held",
+                    ),
+                ),
+                (
+                    "held_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="reason for holding"),
+                ),
+                ("held_at", models.DateTimeField(blank=True, null=True)),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'peer node',
-                'ordering': ['code'],
+                "verbose_name": "peer node",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='InboxEntry',
+            name="InboxEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin_node', models.CharField(max_length=3, verbose_name='origin')),
-                ('record_uuid', models.CharField(max_length=36, verbose_name='record')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('record_type', models.CharField(max_length=40, verbose_name='type')),
-                ('envelope', models.TextField()),
-                ('body', models.JSONField(default=dict)),
-                ('state', models.CharField(choices=[('parked', 'Parked (an earlier version is missing)'), ('applied', 'Applied'), ('stale', 'Superseded before it was applied'), ('refused', 'Refused')], max_length=8, verbose_name='state')),
-                ('reason', models.CharField(blank=True, max_length=40, verbose_name='reason')),
-                ('received_at', models.DateTimeField(auto_now_add=True, verbose_name='received')),
-                ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='applied')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("origin_node", models.CharField(max_length=3, verbose_name="origin")),
+                ("record_uuid", models.CharField(max_length=36, verbose_name="record")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("record_type", models.CharField(max_length=40, verbose_name="type")),
+                ("envelope", models.TextField()),
+                ("body", models.JSONField(default=dict)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("parked", "Parked (an earlier version is missing)"),
+                            ("applied", "Applied"),
+                            ("stale", "Superseded before it was applied"),
+                            ("refused", "Refused"),
+                        ],
+                        max_length=8,
+                        verbose_name="state",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=40, verbose_name="reason")),
+                ("received_at", models.DateTimeField(auto_now_add=True, verbose_name="received")),
+                ("applied_at", models.DateTimeField(blank=True, null=True, verbose_name="applied")),
             ],
             options={
-                'verbose_name': 'inbox entry',
-                'ordering': ['origin_node', 'record_uuid', 'version'],
-                'indexes': [models.Index(fields=['state', 'received_at'], name='fed_inbox_state')],
-                'constraints': [models.UniqueConstraint(fields=('origin_node', 'record_uuid', 'version'), name='fed_inbox_key')],
+                "verbose_name": "inbox entry",
+                "ordering": ["origin_node", "record_uuid", "version"],
+                "indexes": [models.Index(fields=["state", "received_at"], name="fed_inbox_state")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("origin_node", "record_uuid", "version"), name="fed_inbox_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OutboxEntry',
+            name="OutboxEntry",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('record_type', models.CharField(max_length=40, verbose_name='type')),
-                ('record_uuid', models.CharField(max_length=36, verbose_name='record')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('distribution', models.CharField(max_length=10, verbose_name='distribution')),
-                ('recipients', models.JSONField(default=list, verbose_name='recipients')),
-                ('envelope', models.TextField()),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='size (bytes)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='queued at')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("record_type", models.CharField(max_length=40, verbose_name="type")),
+                ("record_uuid", models.CharField(max_length=36, verbose_name="record")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("distribution", models.CharField(max_length=10, verbose_name="distribution")),
+                ("recipients", models.JSONField(default=list, verbose_name="recipients")),
+                ("envelope", models.TextField()),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="size (bytes)")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="queued at")),
             ],
             options={
-                'verbose_name': 'outbox entry',
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['record_uuid', 'version'], name='fed_outbox_record')],
-                'constraints': [models.UniqueConstraint(fields=('record_type', 'record_uuid', 'version'), name='fed_outbox_version')],
+                "verbose_name": "outbox entry",
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(fields=["record_uuid", "version"], name="fed_outbox_record")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("record_type", "record_uuid", "version"), name="fed_outbox_version"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PeerKey',
+            name="PeerKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_id', models.CharField(max_length=40, unique=True, verbose_name='key')),
-                ('sign_public', models.CharField(max_length=64, verbose_name='Ed25519 public key')),
-                ('box_public', models.CharField(max_length=64, verbose_name='X25519 public key')),
-                ('valid_from', models.DateTimeField(verbose_name='valid from')),
-                ('valid_until', models.DateTimeField(blank=True, null=True, verbose_name='valid until')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('peer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='federation.peer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_id", models.CharField(max_length=40, unique=True, verbose_name="key")),
+                ("sign_public", models.CharField(max_length=64, verbose_name="Ed25519 public key")),
+                ("box_public", models.CharField(max_length=64, verbose_name="X25519 public key")),
+                ("valid_from", models.DateTimeField(verbose_name="valid from")),
+                (
+                    "valid_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="valid until"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
+                (
+                    "peer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="keys",
+                        to="federation.peer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'peer key',
-                'ordering': ['peer', 'valid_from'],
+                "verbose_name": "peer key",
+                "ordering": ["peer", "valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='Quarantine',
+            name="Quarantine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(auto_now_add=True, verbose_name='received')),
-                ('subject', models.CharField(blank=True, max_length=200, verbose_name='subject')),
-                ('claimed_origin', models.CharField(blank=True, max_length=8, verbose_name='claimed origin')),
-                ('record_type', models.CharField(blank=True, max_length=40, verbose_name='type')),
-                ('record_uuid', models.CharField(blank=True, max_length=36, verbose_name='record')),
-                ('version', models.PositiveIntegerField(blank=True, null=True)),
-                ('reason', models.CharField(max_length=40, verbose_name='reason')),
-                ('detail', models.CharField(blank=True, max_length=300, verbose_name='detail')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='size (bytes)')),
-                ('data', models.TextField(blank=True, verbose_name='first 64 kB')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_at", models.DateTimeField(auto_now_add=True, verbose_name="received")),
+                ("subject", models.CharField(blank=True, max_length=200, verbose_name="subject")),
+                (
+                    "claimed_origin",
+                    models.CharField(blank=True, max_length=8, verbose_name="claimed origin"),
+                ),
+                ("record_type", models.CharField(blank=True, max_length=40, verbose_name="type")),
+                ("record_uuid", models.CharField(blank=True, max_length=36, verbose_name="record")),
+                ("version", models.PositiveIntegerField(blank=True, null=True)),
+                ("reason", models.CharField(max_length=40, verbose_name="reason")),
+                ("detail", models.CharField(blank=True, max_length=300, verbose_name="detail")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="size (bytes)")),
+                ("data", models.TextField(blank=True, verbose_name="first 64 kB")),
             ],
             options={
-                'verbose_name': 'quarantined envelope',
-                'ordering': ['-received_at'],
-                'indexes': [models.Index(fields=['-received_at'], name='fed_quarantine_at')],
+                "verbose_name": "quarantined envelope",
+                "ordering": ["-received_at"],
+                "indexes": [models.Index(fields=["-received_at"], name="fed_quarantine_at")],
             },
         ),
         migrations.CreateModel(
-            name='RecordCursor',
+            name="RecordCursor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin_node', models.CharField(max_length=3)),
-                ('record_uuid', models.CharField(max_length=36)),
-                ('record_type', models.CharField(max_length=40)),
-                ('applied_version', models.PositiveIntegerField(default=0)),
-                ('asked_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("origin_node", models.CharField(max_length=3)),
+                ("record_uuid", models.CharField(max_length=36)),
+                ("record_type", models.CharField(max_length=40)),
+                ("applied_version", models.PositiveIntegerField(default=0)),
+                ("asked_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('origin_node', 'record_uuid'), name='fed_cursor_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("origin_node", "record_uuid"), name="fed_cursor_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('held', 'Held at egress'), ('handed_over', 'Handed over'), ('delivered', 'Delivered (parked, waiting for an earlier version)'), ('applied', 'Applied'), ('refused', 'Refused')], default='queued', max_length=12, verbose_name='state')),
-                ('attempts', models.PositiveIntegerField(default=0, verbose_name='attempts')),
-                ('handed_over_at', models.DateTimeField(blank=True, null=True, verbose_name='handed over')),
-                ('last_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('stream_seq', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('receipt_at', models.DateTimeField(blank=True, null=True, verbose_name='receipt')),
-                ('reason', models.CharField(blank=True, max_length=40, verbose_name='reason')),
-                ('last_error', models.CharField(blank=True, max_length=300)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='federation.outboxentry')),
-                ('peer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='federation.peer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("held", "Held at egress"),
+                            ("handed_over", "Handed over"),
+                            ("delivered", "Delivered (parked, waiting for an earlier version)"),
+                            ("applied", "Applied"),
+                            ("refused", "Refused"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "handed_over_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="handed over"),
+                ),
+                ("last_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("stream_seq", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("receipt_at", models.DateTimeField(blank=True, null=True, verbose_name="receipt")),
+                ("reason", models.CharField(blank=True, max_length=40, verbose_name="reason")),
+                ("last_error", models.CharField(blank=True, max_length=300)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="federation.outboxentry",
+                    ),
+                ),
+                (
+                    "peer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="federation.peer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery',
-                'ordering': ['entry_id', 'peer_id'],
-                'indexes': [models.Index(fields=['state', 'peer', 'entry'], name='fed_delivery_state')],
-                'constraints': [models.UniqueConstraint(fields=('entry', 'peer'), name='fed_delivery_unique')],
+                "verbose_name": "delivery",
+                "ordering": ["entry_id", "peer_id"],
+                "indexes": [
+                    models.Index(fields=["state", "peer", "entry"], name="fed_delivery_state")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("entry", "peer"), name="fed_delivery_unique")
+                ],
             },
         ),
     ]

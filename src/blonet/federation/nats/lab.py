@@ -16,7 +16,16 @@ from nats.aio.client import Client
 
 from .client import connect
 from .server import NatsServer, NatsServerError, free_port
-from .topology import REGIONAL, Outcome, PeerSpec, bilateral, ensure_streams, node_code
+from .topology import (
+    REGIONAL,
+    Outcome,
+    PeerSpec,
+    bilateral,
+    ensure_out_stream,
+    ensure_streams,
+    node_code,
+    out_stream,
+)
 
 Relationships = Mapping[tuple[str, str], str]
 
@@ -161,15 +170,19 @@ class Lab:
 
     async def ensure_all(self, relationships: Relationships) -> dict[str, dict[str, Outcome]]:
         """``ensure_streams`` on every node: regional with everyone, plus the bilaterals given
-        as ``{("KZ", "KG"): "bi-kg-kz", ...}``."""
-        results: dict[str, dict[str, Outcome]] = {}
-        for code in self.nodes:
-            nc, js = await connect(self.url(code), f"lab-ensure-{code}")
-            try:
+        as ``{("KZ", "KG"): "bi-kg-kz", ...}``. Every OUT stream is made before any IN stream,
+        so that no source starts by finding its peer's stream missing."""
+        conns = {code: await connect(self.url(code), f"lab-ensure-{code}") for code in self.nodes}
+        try:
+            made = {code: await ensure_out_stream(js, code) for code, (_, js) in conns.items()}
+            results: dict[str, dict[str, Outcome]] = {}
+            for code, (_, js) in conns.items():
                 results[code] = await ensure_streams(
                     js, code, peer_specs(code, self.nodes, relationships)
                 )
-            finally:
+                results[code][out_stream(code)] = made[code]  # what the first pass did
+        finally:
+            for nc, _ in conns.values():
                 await nc.close()
         return results
 

@@ -257,6 +257,16 @@ async def _ensure_consumer(js: JetStreamContext, stream: str, wanted: ConsumerCo
     return "updated"
 
 
+async def ensure_out_stream(js: JetStreamContext, node: str) -> Outcome:
+    """Create or bring up to date the node's ``OUT_<NODE>`` stream only.
+
+    When several nodes are set up together, create every OUT stream first: an IN stream whose
+    peer's OUT stream does not exist yet has its source retried by the server only after a
+    back-off (or by ``resume_stalled_sources``).
+    """
+    return await _ensure_stream(js, out_stream_config(node))
+
+
 async def ensure_streams(
     js: JetStreamContext, node: str, peers: Sequence[PeerSpec]
 ) -> dict[str, Outcome]:
@@ -267,7 +277,7 @@ async def ensure_streams(
     """
     out_name, in_name = out_stream(node), in_stream(node)
     result: dict[str, Outcome] = {}
-    result[out_name] = await _ensure_stream(js, out_stream_config(node))
+    result[out_name] = await ensure_out_stream(js, node)
     result[in_name] = await _ensure_stream(js, in_stream_config(node, peers))
     result[f"{in_name}/{CONSUMER_NAME}"] = await _ensure_consumer(js, in_name, consumer_config())
     return result
