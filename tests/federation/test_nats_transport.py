@@ -395,6 +395,35 @@ def test_ensure_streams_is_idempotent(nats_lab: Lab) -> None:
     asyncio.run(scenario())
 
 
+def test_in_stream_created_before_the_peer_out_stream(nats_lab: Lab) -> None:
+    """KG's node starts first: its source finds no OUT_KZ yet, then is resumed once KZ is up."""
+
+    async def scenario() -> None:
+        async with Nodes(nats_lab) as n:
+            kg, kz = n.js("KG"), n.js("KZ")
+            await ensure_streams(kg, "KG", peer_specs("KG", nats_lab.nodes, RELATIONSHIPS))
+            await eventually(
+                lambda: _source_error(kg, "OUT_KZ"), "the OUT_KZ source reports stream not found"
+            )
+            await ensure_streams(kz, "KZ", peer_specs("KZ", nats_lab.nodes, RELATIONSHIPS))
+            await client.publish(kz, subject(BI_KG_KZ, "KZ", "seizure"), b"late", "KZ:l:1")
+
+            async def arrived() -> bool:
+                await resume_stalled_sources(kg, "KG")
+                return await _has(kg, "IN_KG", b"late")
+
+            await eventually(arrived, "the message in IN_KG once OUT_KZ exists")
+            assert await count(kg, "IN_KG") == 1
+
+    asyncio.run(scenario())
+
+
+async def _source_error(js: JetStreamContext, source: str) -> bool:
+    info = await js.stream_info("IN_KG")
+    state = next(s for s in info.sources or () if s.name == source)
+    return bool(state.error) and (state.error or {}).get("err_code") == 10059
+
+
 def test_connect_fails_cleanly_when_no_server(tmp_path: Path) -> None:
     async def scenario() -> None:
         with pytest.raises(client.TransportError):
