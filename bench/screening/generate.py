@@ -26,6 +26,10 @@ POSITIVE_TYPES = (
     "order_swapped", "typo", "dob_swap", "dob_year_pm1", "dob_missing", "dob_placeholder",
 )  # fmt: skip
 NEGATIVE_TYPES = ("lookalike_given", "namesake_other_dob", "sibling", "common_name")
+# Document numbers on the screened records (see README, "Document numbers"): a manifest or
+# border record read from a passport carries its number; a record typed by hand often not.
+QUERY_DOC_RATE = 0.6
+RENEWED_DOC_RATE = 0.3  # the person's passport changed since the entry was listed
 _MARKERS = {  # (male, female) patronymic words following the father's name
     "uz": ("oʻgʻli", "qizi"), "kz": ("ұлы", "қызы"), "kg": ("уулу", "кызы"),
     "tm": ("ogly", "gyzy"), "az": ("oğlu", "qızı"),
@@ -65,6 +69,9 @@ def _weights(n: int, s: float = 0.75) -> list[float]:
 class Generator:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        # document numbers of queries come from a stream of their own, so that adding them
+        # left the names and dates of an existing seed unchanged
+        self.doc_rng = random.Random(seed * 7919 + 1)
         self.pools = pools()
         self.pool_weights = [{"ru": 3, "uz": 3, "tj": 3, "kz": 2, "kg": 2, "tm": 1, "az": 1}
                              .get(p.lang, 1) for p in self.pools]  # fmt: skip
@@ -106,6 +113,15 @@ class Generator:
         if w is None:
             w = self._w[len(items)] = _weights(len(items))
         return self.rng.choices(items, w)[0]
+
+    def new_doc(self) -> str:
+        return f"{self.doc_rng.choice('ABCDEKMNP')}{self.doc_rng.randrange(10**7):07d}"
+
+    def query_doc(self, person: Person) -> str:
+        """The document number a screened record of ``person`` carries, or ""."""
+        if self.doc_rng.random() >= QUERY_DOC_RATE:
+            return ""
+        return self.new_doc() if self.doc_rng.random() < RENEWED_DOC_RATE else person.doc
 
     def person(self, pid: int) -> Person:
         pool = self.rng.choices(self.pools, self.pool_weights)[0]
@@ -230,6 +246,9 @@ def build(n_entries: int, n_positive: int, n_negative: int, seed: int = 7) -> Da
             "nationality": person.pool.nationality if rng.random() < 0.9 else "",
             "doc_number": person.doc if rng.random() < 0.5 else "",
         })  # fmt: skip
+    by_name_ids: dict[tuple[str, str], set[int]] = {}
+    for i, person in enumerate(people):
+        by_name_ids.setdefault(_key(person), set()).add(i)
     for q in range(n_positive):
         kind = POSITIVE_TYPES[q % len(POSITIVE_TYPES)]
         i = rng.randrange(n_entries)
@@ -240,13 +259,13 @@ def build(n_entries: int, n_positive: int, n_negative: int, seed: int = 7) -> Da
                 i = rng.randrange(n_entries)
             else:
                 break
-        ds.queries.append(_positive(g, people[i], has_pat[i], kind, f"P{q}"))
-        ds.labels.append({"query_id": f"P{q}", "entry_id": f"W{i}", "type": kind, "positive": True})
+        query = _positive(g, people[i], has_pat[i], kind, f"P{q}")
+        ds.queries.append(query)
+        twins = _evidence_twins(query, i, people, has_pat, ds.watchlist, by_name_ids)
+        ds.labels.append({"query_id": f"P{q}", "entry_id": f"W{i}", "type": kind, "positive": True,
+                          "twins": twins})  # fmt: skip
     common = sorted(by_name, key=lambda k: -len(by_name[k]))[:50]
     no_dob = {i for i, w in enumerate(ds.watchlist) if not w["dob"]}
-    by_name_ids: dict[tuple[str, str], set[int]] = {}
-    for i, person in enumerate(people):
-        by_name_ids.setdefault(_key(person), set()).add(i)
     for q in range(n_negative):
         kind = NEGATIVE_TYPES[q % len(NEGATIVE_TYPES)]
         i = rng.randrange(n_entries)
@@ -261,6 +280,66 @@ def build(n_entries: int, n_positive: int, n_negative: int, seed: int = 7) -> Da
 
 def _key(p: Person) -> tuple[str, str]:
     return (p.family, p.given)
+
+
+def _dob_rank(q: str, e: str) -> int:
+    """How strongly two written dates of birth agree: 5 equal full dates, 4 one listed error
+    (day/month swap, year ±1), 3 equal year with a year-only or 01-01 side, 2 year-only ±1,
+    1 a date missing, 0 a contradiction."""
+    if not q or not e:
+        return 1
+    qp, ep = [int(x) for x in q.split("-")], [int(x) for x in e.split("-")]
+    if len(qp) == 3 and len(ep) == 3:
+        if qp == ep:
+            return 5
+        same_year, md_q, md_e = qp[0] == ep[0], qp[1:], ep[1:]
+        if (same_year and md_q == md_e[::-1]) or (abs(qp[0] - ep[0]) == 1 and md_q == md_e):
+            return 4
+        if same_year and [1, 1] in (md_q, md_e):
+            return 3
+        return 0
+    if qp[0] == ep[0]:
+        return 3
+    return 2 if abs(qp[0] - ep[0]) == 1 else 0
+
+
+def _evidence(
+    query: dict[str, object], q_father: str | None, entry: dict[str, object], father: str | None
+) -> tuple[int, int, int, int]:
+    """The evidence a query and an entry give beyond the name: DOB rank, and for document,
+    patronymic and nationality 2 equal / 1 unknown on one side / 0 different."""
+
+    def cmp(a: object, b: object) -> int:
+        return 1 if not a or not b else 2 if a == b else 0
+
+    return (
+        _dob_rank(str(query["dob"]), str(entry["dob"])),
+        cmp(query["doc_number"], entry["doc_number"]),
+        cmp(q_father, father),
+        cmp(query["nationality"], entry["nationality"]),
+    )
+
+
+def _evidence_twins(
+    query: dict[str, object],
+    i: int,
+    people: list[Person],
+    has_pat: list[str | None],
+    watchlist: list[dict[str, object]],
+    by_name_ids: dict[tuple[str, str], set[int]],
+) -> int:
+    """Other entries of the same name whose evidence against ``query`` is at least as strong
+    as the true entry's in every respect: no system can rank the true one above them."""
+    q_father = people[i].father if query.get("_patronymic") else None
+    true = _evidence(query, q_father, watchlist[i], people[i].father if has_pat[i] else None)
+    n = 0
+    for j in by_name_ids[_key(people[i])]:
+        if j == i:
+            continue
+        ev = _evidence(query, q_father, watchlist[j], people[j].father if has_pat[j] else None)
+        if all(a >= b for a, b in zip(ev, true, strict=True)):
+            n += 1
+    return n
 
 
 def _positive(g: Generator, p: Person, pat: str | None, kind: str, qid: str) -> dict[str, object]:
@@ -300,8 +379,9 @@ def _positive(g: Generator, p: Person, pat: str | None, kind: str, qid: str) -> 
         words[j] = typo(words[j], rng)
         name = ("<<" if system == "mrz" else " ").join(words)
     nat = p.pool.nationality if rng.random() < 0.7 else ""
-    return {"id": qid, "name": name, "dob": dob, "nationality": nat, "doc_number": "",
-            "_system": system}  # fmt: skip
+    return {"id": qid, "name": name, "dob": dob, "nationality": nat,
+            "doc_number": g.query_doc(p), "_system": system,
+            "_patronymic": bool(q_pat) and system != "mrz"}  # fmt: skip
 
 
 def _negative(
@@ -322,10 +402,12 @@ def _negative(
     pat = rng.choice((None, "russian")) if kind == "namesake_other_dob" else None
     pat = "russian" if kind == "sibling" else pat
     other.dob = _clearly_other_dob(rng, [*by_name.get((other.family, other.given), []), p.dob])
+    other.doc = g.new_doc()  # another person: never the listed person's passport
     system = rng.choice([*systems_for(other.pool.lang), "russian", "mrz"])
     name = g.render(other, system, patronymic=pat if system != "mrz" else None, given_first=False)
     return {"id": qid, "name": name, "dob": other.dob.isoformat(),
-            "nationality": other.pool.nationality, "doc_number": "", "_system": system}  # fmt: skip
+            "nationality": other.pool.nationality, "doc_number": g.query_doc(other),
+            "_system": system}  # fmt: skip
 
 
 def _negative_person(g: Generator, p: Person, kind: str, common: list[tuple[str, str]]) -> Person:

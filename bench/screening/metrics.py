@@ -14,6 +14,7 @@ class Label:
     entry_id: str | None
     type: str
     positive: bool
+    twins: int = 0  # other entries no evidence tells apart from the true one (positives)
 
 
 def _pairs(results: Results, labels: dict[str, Label]) -> list[tuple[float, bool]]:
