@@ -141,3 +141,19 @@ def test_systems_detected_for_explanations() -> None:
 def test_bad_names_are_reported(text: str, issue: str) -> None:
     parsed = parse_name(text)
     assert any(issue in i for i in parsed.issues), parsed.issues
+
+
+_DATES = [None] + [
+    PartialDate(y, m, d)
+    for y in (1984, 1985, 1986)
+    for m in (None, 1, 3, 12)
+    for d in ((None,) if m is None else (None, 1, 3, 12, 13, 31 if m != 3 else 30))
+]
+
+
+def test_dob_kind_agrees_with_compare_dob() -> None:
+    from blonet.screening.matching.dob import dob_kind
+
+    for a in _DATES:
+        for b in _DATES:
+            assert dob_kind(a, b) is compare_dob(a, b).kind, (a, b)

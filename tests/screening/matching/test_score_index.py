@@ -171,3 +171,53 @@ def test_index_ranks_the_dob_match_first_among_many_namesakes() -> None:
     assert hits[0].entry_id == "T"
     assert hits[0].is_hit
     assert not hits[1].is_hit
+
+
+def test_an_alias_spelt_like_the_name_is_not_a_namesake() -> None:
+    idx = ScreeningIndex()
+    idx.add(make_subject("E", "Курбонов Юсуф", aliases=["Qurbonov Yusuf"], dob="1985-03-12"))
+    idx.add(make_subject("F", "Rahimov Jamshid"))
+    assert idx.namesakes("E") == 1
+    idx.add(make_subject("G", "Kurbonov Yusuf", dob="1960-01-02"))
+    assert idx.namesakes("E") == 2
+    idx.remove("G")
+    assert idx.namesakes("E") == 1
+
+
+def test_year_off_and_swapped_dates_are_strong_evidence_even_for_common_names() -> None:
+    entry = make_subject("E", "Rahimov Jamshid", dob="1980-02-03", nationality="UZB")
+    for dob in ("1981-02-03", "1980-03-02"):
+        q = make_subject("Q", "Рахимов Жамшид", dob=dob, nationality="UZB")
+        assert score_subjects(q, entry, namesakes=200).is_hit, dob
+    # a year that agrees is weak evidence among 200 namesakes
+    q_year = make_subject("Q", "Рахимов Жамшид", dob="1980", nationality="UZB")
+    assert not score_subjects(q_year, entry, namesakes=200).is_hit
+    assert score_subjects(q_year, entry, namesakes=1).is_hit
+
+
+def test_document_and_patronymic_evidence() -> None:
+    entry = make_subject("E", "Rahimov Jamshid Alisherovich", dob="1980", doc_number="AA1234567")
+    same = make_subject("Q", "Rahimov Jamshid", dob="1980", doc_number="AA 1234567")
+    other = make_subject("Q", "Rahimov Jamshid", dob="1980", doc_number="AB7654321")
+    none = make_subject("Q", "Rahimov Jamshid", dob="1980")
+    s = {k: score_subjects(q, entry, namesakes=50).score for k, q in
+         (("same", same), ("other", other), ("none", none))}  # fmt: skip
+    assert s["same"] > HIT_THRESHOLD > s["none"] > s["other"]
+    pat_equal = make_subject("Q", "Rahimov Jamshid Alisher o'g'li", dob="1980")
+    pat_other = make_subject("Q", "Rahimov Jamshid Botirovich", dob="1980")
+    assert (
+        score_subjects(pat_equal, entry, namesakes=50).score
+        > s["none"]
+        > score_subjects(pat_other, entry, namesakes=50).score
+    )
+
+
+def test_bound_is_an_upper_bound_of_the_score() -> None:
+    from blonet.screening.matching.score import score_bound
+
+    entry = make_subject("E", "Курбонов Юсуф Абдуллоевич", dob="1985-03-12", nationality="TJK")
+    for name in ("Qurbonov Yusuf Abdullo o'g'li", "Kurbanov Yunus Botirovich", "QURBONOV<<YUSUF"):
+        for dob in ("", "1985", "1985-03-12", "1990-01-01"):
+            q = make_subject("Q", name, dob=dob, family_first=False)
+            for n in (1, 5, 500):
+                assert score_bound(q, entry, 1.0, n) >= score_subjects(q, entry, namesakes=n).score

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["DobMatch", "DobResult", "PartialDate", "compare_dob", "parse_dob"]
+__all__ = ["DobMatch", "DobResult", "PartialDate", "compare_dob", "dob_kind", "parse_dob"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,3 +147,39 @@ def compare_dob(a: PartialDate | None, b: PartialDate | None) -> DobResult:
     ):
         return DobResult(DobMatch.DIGIT_TYPO, f"DOB {a} vs {b}: one digit differs")
     return DobResult(DobMatch.MISMATCH, f"DOB {a} vs {b} differ")
+
+
+def dob_kind(a: PartialDate | None, b: PartialDate | None) -> DobMatch:
+    """``compare_dob(a, b).kind`` without building the explanation (the scoring hot path)."""
+    if a is None or b is None:
+        return DobMatch.MISSING
+    if a == b:
+        return DobMatch.EXACT if a.day is not None else DobMatch.PARTIAL
+    same_year = a.year == b.year
+    year_off = abs(a.year - b.year) == 1
+    if a.month is None or b.month is None:
+        if same_year:
+            return DobMatch.PARTIAL
+        return DobMatch.YEAR_OFF_PARTIAL if year_off else DobMatch.MISMATCH
+    if not (same_year or year_off):
+        return DobMatch.MISMATCH
+    if same_year and (a.is_placeholder or b.is_placeholder):
+        return DobMatch.PLACEHOLDER
+    if a.day is None or b.day is None:
+        if same_year and a.month == b.month:
+            return DobMatch.PARTIAL
+        if same_year and (a.month == b.day or b.month == a.day):
+            return DobMatch.SWAPPED
+        if year_off and a.month == b.month:
+            return DobMatch.YEAR_OFF_PARTIAL
+        return DobMatch.MISMATCH
+    if same_year and a.month == b.day and a.day == b.month:
+        return DobMatch.SWAPPED
+    if year_off and a.month == b.month and a.day == b.day:
+        return DobMatch.YEAR_OFF
+    if same_year and (
+        (a.month == b.month and _one_digit_apart(a.day, b.day))
+        or (a.day == b.day and _one_digit_apart(a.month, b.month))
+    ):
+        return DobMatch.DIGIT_TYPO
+    return DobMatch.MISMATCH

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from itertools import combinations
 
 from .names import NameToken, ParsedName
-from .score import Match, score_bound, score_subjects, token_similarity
+from .score import Match, NameCache, score_bound, score_subjects, token_similarity
 from .subject import Subject
 
 __all__ = ["ScreeningIndex"]
@@ -57,6 +57,9 @@ class ScreeningIndex:
         self._slots: list[tuple[str, tuple[int, ...]] | None] = []  # slot -> (entry id, tids)
         self._entries: dict[str, Subject] = {}
         self._entry_slots: dict[str, list[int]] = {}
+        # entries (not names: an alias spelt alike is the same person) under a pair / token
+        self._pair_entries: dict[int, int] = {}
+        self._single_entries: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -91,6 +94,8 @@ class ScreeningIndex:
             self.remove(subject.id)
         self._entries[subject.id] = subject
         slots: list[int] = []
+        codes: set[int] = set()
+        singles: set[int] = set()
         for name in subject.names:
             tids = tuple(dict.fromkeys(self._tid(t) for t in name.tokens if not t.is_initial))
             if not tids:
@@ -98,11 +103,18 @@ class ScreeningIndex:
             slot = len(self._slots)
             self._slots.append((subject.id, tids))
             slots.append(slot)
-            for code in self._pair_codes(tids):
+            pair_codes = self._pair_codes(tids)
+            for code in pair_codes:
                 self._pairs.setdefault(code, []).append(slot)
             for tid in tids:
                 self._singles.setdefault(tid, []).append(slot)
+            codes |= pair_codes
+            singles.update(tids)
         self._entry_slots[subject.id] = slots
+        for code in codes:
+            self._pair_entries[code] = self._pair_entries.get(code, 0) + 1
+        for tid in singles:
+            self._single_entries[tid] = self._single_entries.get(tid, 0) + 1
 
     def add_many(self, subjects: Iterable[Subject]) -> None:
         for s in subjects:
@@ -112,16 +124,28 @@ class ScreeningIndex:
         """Remove a subject; False if it was not in the index."""
         if self._entries.pop(entry_id, None) is None:
             return False
+        codes: set[int] = set()
+        singles: set[int] = set()
         for slot in self._entry_slots.pop(entry_id, []):
             item = self._slots[slot]
             if item is None:
                 continue
             _, tids = item
-            for code in self._pair_codes(tids):
+            pair_codes = self._pair_codes(tids)
+            for code in pair_codes:
                 self._discard(self._pairs, code, slot)
             for tid in tids:
                 self._discard(self._singles, tid, slot)
+            codes |= pair_codes
+            singles.update(tids)
             self._slots[slot] = None
+        for counts, keys in ((self._pair_entries, codes), (self._single_entries, singles)):
+            for key in keys:
+                left = counts.get(key, 1) - 1
+                if left > 0:
+                    counts[key] = left
+                else:
+                    counts.pop(key, None)
         return True
 
     @staticmethod
@@ -218,10 +242,13 @@ class ScreeningIndex:
         else:
             bounds.sort(reverse=True)
         heap: list[tuple[float, str, int]] = []  # the best top_k so far, smallest first
+        cache: NameCache = {}
         for bound, eid, n in bounds:
             if bound < min_score or (len(heap) >= top_k and bound <= heap[0][0]):
                 break
-            m = score_subjects(query, self._entries[eid], explain=False, namesakes=n)
+            m = score_subjects(
+                query, self._entries[eid], explain=False, namesakes=n, name_cache=cache
+            )
             if m.score < min_score or m.score <= 0.0:
                 continue
             item = (m.score, eid, n)
@@ -242,10 +269,10 @@ class ScreeningIndex:
             return 1
         tids = item[1]
         if len(tids) == 1:
-            return max(1, len(self._singles.get(tids[0], ())))
+            return max(1, self._single_entries.get(tids[0], 0))
         a, b = tids[0], tids[1]
         code = (a << _SHIFT) | b if a <= b else (b << _SHIFT) | a
-        return max(1, len(self._pairs.get(code, ())))
+        return max(1, self._pair_entries.get(code, 0))
 
     def stats(self) -> dict[str, int]:
         return {
