@@ -135,3 +135,32 @@ def test_module_is_runnable(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "1 of 1 rows loaded" in proc.stdout
     assert _rows(out)[1][:2] == ["Q1", "W1"]
+
+
+def test_two_workers_write_what_one_writes(tmp_path: Path) -> None:
+    """Queries screened by forked workers come out in file order, with the same rows and
+    issues as a single pass (small chunks, so that several are in flight)."""
+    import blonet.screening.matching.cli as cli
+
+    w = _write(tmp_path / "w.csv", WATCHLIST_CSV)
+    lines = ["id,name,dob,nationality,doc_number"]
+    for i in range(60):
+        name = ("QURBONOV<<YUSUF", "Tukhtaev Uktam", "Asanov Bakyt", "", "Q1dup")[i % 5]
+        qid = "Q1" if name == "Q1dup" else f"Q{i}"
+        lines.append(f"{qid},{'Kurbanov Yusuf' if name == 'Q1dup' else name},,,")
+    q = _write(tmp_path / "q.csv", "\n".join(lines) + "\n")
+    old = cli._CHUNK
+    cli._CHUNK = 7
+    try:
+        one = run_match(w, q, tmp_path / "one.csv", workers=1)
+        two = run_match(w, q, tmp_path / "two.csv", workers=2)
+    finally:
+        cli._CHUNK = old
+    assert _rows(tmp_path / "one.csv") == _rows(tmp_path / "two.csv")
+    assert len(_rows(tmp_path / "one.csv")) > 30
+    assert [str(i) for i in one.issues] == [str(i) for i in two.issues]
+    assert (one.queries_rows, one.queries_screened, one.result_rows) == (
+        two.queries_rows,
+        two.queries_screened,
+        two.result_rows,
+    )

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import argparse
 import gc
+import multiprocessing as mp
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .files import (
     Record,
@@ -113,19 +117,52 @@ def load_watchlist(path: str | Path, summary: MatchSummary) -> ScreeningIndex:
     return index
 
 
+_WORKER_INDEX: ScreeningIndex | None = None  # set in the parent before the workers fork
+_CHUNK = 200  # query rows handed to a worker at a time
+_PARALLEL_FROM = 2000  # query files with fewer rows are screened in the parent
+
+
+def _screen_chunk(
+    args: tuple[list[Record], str, int, float],
+) -> tuple[list[tuple[str, list[tuple[str, float]]]], list[RowIssue]]:
+    """Screen a chunk of query records: ([(query id, [(entry id, score)])], issues)."""
+    records, qfile, top_k, min_score = args
+    index = _WORKER_INDEX
+    assert index is not None
+    issues: list[RowIssue] = []
+    out: list[tuple[str, list[tuple[str, float]]]] = []
+    for rec in records:
+        subject = _subject(rec, qfile, issues, family_first=False)
+        if subject is None:
+            continue
+        matches = index.search(subject, top_k=top_k, min_score=min_score, explain=False)
+        out.append((rec.id, [(m.entry_id, m.score) for m in matches]))
+    return out, issues
+
+
+def _default_workers() -> int:
+    return max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+
+
 def run_match(
     watchlist_path: str | Path,
     queries_path: str | Path,
     out_path: str | Path,
     top_k: int = 10,
     min_score: float = DEFAULT_MIN_SCORE,
+    workers: int | None = None,
 ) -> MatchSummary:
     """Screen every query against the watchlist and write ``query_id,entry_id,score,rank``.
 
     Up to ``top_k`` rows per query with score >= ``min_score``, best first; a query with no
     candidate gives no row. Rejected rows and warnings are returned in the summary and, if
     there are any, also written next to the output as ``<out>.issues.csv``.
+
+    ``workers`` processes screen the queries (forked after the index is built, so they share
+    it); by default up to 2, on the CPUs this process may use, for files of 2,000 rows or
+    more. Output and issues are in file order whatever the number of workers.
     """
+    global _WORKER_INDEX
     summary = MatchSummary()
     t0 = time.perf_counter()
     gc_was_enabled = gc.isenabled()
@@ -136,41 +173,91 @@ def run_match(
         if gc_was_enabled:
             gc.enable()
     gc.collect()
-    gc.freeze()  # and spare them from every later GC pass
+    gc.freeze()  # and spare them from every later GC pass (and from copy-on-write in workers)
     summary.index_seconds = time.perf_counter() - t0
     qfile = Path(queries_path).name
     seen: dict[str, int] = {}
     t1 = time.perf_counter()
-    with open(out_path, "w", encoding="utf-8", newline="") as out:
-        write_results(out, [])
+
+    def chunks() -> Iterator[tuple[list[Record], list[RowIssue]]]:
+        """Query records in chunks, with the file-level issues met before each chunk."""
+        recs: list[Record] = []
+        pre: list[RowIssue] = []
         for item in iter_records(queries_path):
             if isinstance(item, RowIssue):
-                summary.issues.append(item)
+                pre.append(item)
                 if item.severity == "error" and item.line > 0:
                     summary.queries_rows += 1
                 continue
             summary.queries_rows += 1
             if item.id in seen:
                 msg = f"duplicate query id, first used on line {seen[item.id]}"
-                summary.issues.append(RowIssue(qfile, item.line, "warning", msg, item.id))
+                pre.append(RowIssue(qfile, item.line, "warning", msg, item.id))
             else:
                 seen[item.id] = item.line
-            subject = _subject(item, qfile, summary.issues, family_first=False)
-            if subject is None:
-                continue
-            summary.queries_screened += 1
-            matches = index.search(subject, top_k=top_k, min_score=min_score, explain=False)
-            if matches:
-                summary.queries_with_candidates += 1
-            summary.result_rows += write_results(
-                out, (ResultRow(item.id, m.entry_id, m.score, r) for r, m in enumerate(matches, 1))
-            )
+            recs.append(item)
+            if len(recs) >= _CHUNK:
+                yield recs, pre
+                recs, pre = [], []
+        if recs or pre:
+            yield recs, pre
+
+    n_workers = _default_workers() if workers is None else max(1, workers)
+    parallel = n_workers > 1 and "fork" in mp.get_all_start_methods()
+    if parallel and workers is None:
+        parallel = _at_least_rows(queries_path, _PARALLEL_FROM)
+    _WORKER_INDEX = index
+    pool = mp.get_context("fork").Pool(n_workers) if parallel else None
+    try:
+        with open(out_path, "w", encoding="utf-8", newline="") as out:
+            write_results(out, [])
+            pending: deque[tuple[Any, list[RowIssue]]] = deque()
+
+            def drain(keep: int) -> None:
+                while len(pending) > keep:
+                    result, pre = pending.popleft()
+                    rows, issues = result.get() if pool is not None else result
+                    # in file order, as a single pass would list them (stable: a duplicate id's
+                    # warning before the row's own issues)
+                    summary.issues.extend(sorted([*pre, *issues], key=lambda i: i.line))
+                    for qid, matches in rows:
+                        summary.queries_screened += 1
+                        if matches:
+                            summary.queries_with_candidates += 1
+                        summary.result_rows += write_results(
+                            out,
+                            (ResultRow(qid, e, sc, r) for r, (e, sc) in enumerate(matches, 1)),
+                        )
+
+            for recs, pre in chunks():
+                job = (recs, qfile, top_k, min_score)
+                if pool is not None:
+                    pending.append((pool.apply_async(_screen_chunk, (job,)), pre))
+                    drain(2 * n_workers)  # a bounded number of chunks in flight
+                else:
+                    pending.append((_screen_chunk(job), pre))
+                    drain(0)
+            drain(0)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+        _WORKER_INDEX = None
     summary.screening_seconds = time.perf_counter() - t1
     if summary.issues:
         issues_path = Path(str(out_path) + ".issues.csv")
         write_issues(issues_path, summary.issues)
         summary.issues_path = str(issues_path)
     return summary
+
+
+def _at_least_rows(path: str | Path, n: int) -> bool:
+    """True if the file has at least ``n`` lines (a cheap look before forking workers)."""
+    with open(path, "rb") as fh:
+        for i, _line in enumerate(fh, 1):
+            if i >= n:
+                return True
+    return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -183,10 +270,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("out")
     parser.add_argument("--top", type=int, default=10, help="rows per query (default 10)")
     parser.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="processes (default: up to 2 for big files)"
+    )
     args = parser.parse_args(argv)
     if args.top < 1:
         parser.error("--top must be at least 1")
-    summary = run_match(args.watchlist, args.queries, args.out, args.top, args.min_score)
+    summary = run_match(
+        args.watchlist, args.queries, args.out, args.top, args.min_score, args.workers
+    )
     for line in summary.lines():
         print(line)
     for issue in summary.issues[:20]:
