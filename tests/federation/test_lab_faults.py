@@ -280,8 +280,10 @@ class FaultRun:
 
 
 def run_kills(
-    lab: FederationLab, *, n: int, seed: int, kills: int, down: tuple[float, float] = (0.3, 3.0)
-) -> FaultRun:
+    lab: FederationLab, *, n: int, seed: int, kills: int,
+    down: tuple[float, float] = (0.3, 3.0), gap: tuple[float, float] = (0.5, 4.0),
+    deadline: float = CONVERGE_DEADLINE,
+) -> FaultRun:  # fmt: skip
     """KZ writes `n` records (regional and bilateral to KG) while `kills` SIGKILLs hit the
     relays, consumers and nats-servers at random moments; each victim restarts after a random
     0.3–3 s. Then wait for convergence and compare both sides."""
@@ -295,7 +297,7 @@ def run_kills(
     order = rng.sample(TARGETS, len(TARGETS))
     order += [rng.choice(TARGETS) for _ in range(max(0, kills - len(order)))]
     for code, what in order[:kills]:
-        time.sleep(rng.uniform(0.5, 4.0))
+        time.sleep(rng.uniform(*gap))
         at = time.monotonic() - started
         kill(lab, code, what)
         pause = rng.uniform(*down)
@@ -308,7 +310,7 @@ def run_kills(
     run.write_seconds = time.monotonic() - started
     run.writing_after_last_restart = max(0.0, time.monotonic() - last_restart)
     # From the last restart, or from the last write if the writer was still going then.
-    quiet = wait_converged(lab, [(SENDER, RECEIVER)], CONVERGE_DEADLINE)
+    quiet = wait_converged(lab, [(SENDER, RECEIVER)], deadline)
     if quiet is not None:
         run.converge_seconds = quiet
     run.check = check(sender, receiver, expected)
@@ -324,7 +326,10 @@ class PartitionRun:
     checks: dict[str, Check] = field(default_factory=dict)
 
 
-def run_partition(lab: FederationLab, *, n_each: int, seconds: float, seed: int) -> PartitionRun:
+def run_partition(
+    lab: FederationLab, *, n_each: int, seconds: float, seed: int,
+    deadline: float = CONVERGE_DEADLINE,
+) -> PartitionRun:  # fmt: skip
     """Cut KZ's leaf link; both KZ and KG write `n_each` records to each other while it is cut
     (for at least `seconds`); heal; wait for convergence; compare digests and both sides."""
     kz, kg = lab.nodes["KZ"], lab.nodes["KG"]
@@ -344,7 +349,7 @@ def run_partition(lab: FederationLab, *, n_each: int, seconds: float, seed: int)
         time.sleep(remaining)
     lab.nats.heal_leaf("KZ", timeout=30)
     healed = time.monotonic()
-    if wait_converged(lab, [("KZ", "KG"), ("KG", "KZ")]) is not None:
+    if wait_converged(lab, [("KZ", "KG"), ("KG", "KZ")], deadline) is not None:
         run.heal_to_converged = time.monotonic() - healed
     run.digests = {
         "KZ→KG": [shell(kz, DIGESTS.format(peer="KG"))["sent"],
