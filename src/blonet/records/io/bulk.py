@@ -25,7 +25,7 @@ from blonet.directory.models import Agency, Office, Site
 from blonet.records.choices import LinkRole
 from blonet.records.io import pgcopy
 from blonet.records.models import ENTITY_MODELS, Involvement, Seizure, SeizureItem
-from blonet.records.models.base import SHARING_FIELDS
+from blonet.records.models.base import SHARING_FIELDS, new_instance
 from blonet.records.search import event_search_text
 from blonet.records.services.common import ErrorBag, apply_sharing, model_errors
 from blonet.records.services.entities import prepare_entity
@@ -109,7 +109,8 @@ def prepare(
     site = data.get("site")
     if isinstance(site, str) and site in ctx.sites:
         data["site"] = ctx.sites[site]
-    seizure = Seizure(import_key=import_key)
+    seizure = new_instance(Seizure)
+    seizure.import_key = import_key
     ctx.apply_sharing(seizure, {k: v for k, v in data.items() if k in SHARING_FIELDS}, errors)
     _apply_event_fields(seizure, ctx.office, data, SEIZURE_FIELDS, errors)
     agencies = ctx.agencies_for(data, errors)
@@ -149,7 +150,7 @@ def _prepare_links(
         role = row.get("role") or LinkRole.OTHER
         if role not in ROLES:
             errors.add(f"{prefix}role", _("Unknown role “%s”.") % role)
-        entity = model()
+        entity = new_instance(model)
         for name, value in sharing.items():
             setattr(entity, name, list(value) if isinstance(value, list) else value)
         prepare_entity(entity, row.get("data") or {}, errors, prefix)

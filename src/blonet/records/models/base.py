@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +51,51 @@ def choice_labels(field: Any) -> dict[Any, Any]:
         labels = dict(make_hashable(field.flatchoices))
         field.__dict__[_LABELS] = labels
     return labels
+
+
+_BLANKS: dict[Any, Any] = {}
+_PLAIN = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
+def _blank_plan(model: Any) -> Any:
+    """({attname: default}, [(attname, default factory)]) of `model()`, or None where that
+    would not be the same as what `Model.__init__` does without arguments."""
+    if model.__init__ is not models.Model.__init__:
+        return None
+    static: dict[str, Any] = {}
+    dynamic: list[tuple[str, Any]] = []
+    for field in model._meta.concrete_fields:
+        if field.column is None or field.generated:
+            continue
+        if field.db_default is not models.NOT_PROVIDED:
+            return None
+        # Plain attributes only (a FileField's descriptor, say, does work on assignment).
+        if type(inspect.getattr_static(model, field.attname, None)) not in _PLAIN:
+            return None
+        if field.has_default() and callable(field.default):
+            dynamic.append((field.attname, field.get_default))
+        else:
+            static[field.attname] = field.get_default()  # the same object Django would set
+    return static, dynamic
+
+
+def new_instance(model: Any) -> Any:
+    """`model()`, without Django's per-field work: the defaults are known per model (an import
+    makes a few model instances per row). The same instance as `model()` makes (a test
+    compares them); `model()` itself where a signal or a field needs Django's way."""
+    plan = _BLANKS.get(model, False)
+    if plan is False:
+        plan = _BLANKS[model] = _blank_plan(model)
+    if plan is None or pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model()
+    static, dynamic = plan
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    values = obj.__dict__
+    values.update(static)
+    for attname, factory in dynamic:
+        values[attname] = factory()
+    return obj
 
 
 class ChoiceLabels:

@@ -33,7 +33,7 @@ from blonet.records.choices import (
 from blonet.records.federation import share
 from blonet.records.hooks import record_saved_on_commit
 from blonet.records.models import ENTITY_MODELS, Incident, Involvement, Seizure, SeizureItem
-from blonet.records.models.base import SHARING_FIELDS
+from blonet.records.models.base import SHARING_FIELDS, new_instance
 from blonet.records.models.events import Event
 from blonet.records.normalise import as_uuid
 from blonet.records.search import event_search_text
@@ -89,7 +89,7 @@ def normalise_quantity(
 
 
 def _prepare_item(data: dict[str, Any], errors: ErrorBag, prefix: str) -> SeizureItem:
-    item = SeizureItem()
+    item = new_instance(SeizureItem)
     for name in ("commodity", "unit", "currency", "packaging", "markings"):
         setattr(item, name, str(data.get(name) or "").strip())
     item.currency = item.currency.upper()
