@@ -44,13 +44,19 @@ ERRORS = {
 
 
 def visible_entities(user: Any, involvements: list[Any]) -> set[tuple[str, Any]]:
-    """(kind, id) of the linked entities the user may see: one query per kind present."""
+    """(kind, id) of the linked entities the user may see: what the selector found out, else
+    one query per kind present."""
     wanted: dict[str, set[Any]] = {}
+    out: set[tuple[str, Any]] = set()
     for link in involvements:
         kind = link.entity_kind
-        if kind:
+        if not kind:
+            continue
+        known = selectors.entity_visible(link.entity)
+        if known is None:
             wanted.setdefault(kind, set()).add(getattr(link, f"{kind}_id"))
-    out: set[tuple[str, Any]] = set()
+        elif known:
+            out.add((kind, link.entity.pk))
     for kind, ids in wanted.items():
         model: Any = ENTITY_MODELS[kind]
         for pk in model.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True):

@@ -83,19 +83,26 @@ def audit_read(request: HttpRequest, action: str, target: Any, data: dict[str, A
 
 def visible_links(user: Any, links: list[Any]) -> list[dict[str, Any]]:
     """Each link with its entity, or None where `user` may not see that entity."""
+    from blonet.records.selectors import entity_visible
+
     ids: dict[str, set[Any]] = defaultdict(set)
+    visible: dict[str, set[Any]] = defaultdict(set)
     for link in links:
-        if link.entity_kind:
-            ids[link.entity_kind].add(getattr(link, f"{link.entity_kind}_id"))
-    visible: dict[str, set[Any]] = {
-        kind: set(
+        kind = link.entity_kind
+        if not kind:
+            continue
+        known = entity_visible(link.entity)  # fetched by the selector with the answer
+        if known is None:
+            ids[kind].add(getattr(link, f"{kind}_id"))
+        elif known:
+            visible[kind].add(link.entity.pk)
+    for kind, pks in ids.items():
+        visible[kind].update(
             ENTITY_MODELS[kind]
             .objects.visible_to(user)
             .filter(pk__in=pks)
             .values_list("pk", flat=True)
         )
-        for kind, pks in ids.items()
-    }
     out = []
     for link in links:
         kind = link.entity_kind
