@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from itertools import combinations
 
 from .names import NameToken, ParsedName
-from .score import Match, NameCache, score_bound, score_subjects, token_similarity
+from .score import Match, NameCache, score_bounds, score_subjects, token_similarity
 from .subject import Subject
 
 __all__ = ["ScreeningIndex"]
@@ -232,11 +232,13 @@ class ScreeningIndex:
             for eid, value in self._candidates(name).items():
                 if cands.get(eid, -1.0) < value:
                     cands[eid] = value
-        bounds: list[tuple[float, str, int]] = []
-        for eid, name_bound in cands.items():
-            entry = self._entries[eid]
-            n = self.namesakes(eid)
-            bounds.append((score_bound(query, entry, name_bound, n), eid, n))
+        entries = self._entries
+        ids = list(cands)
+        counts = [self.namesakes(eid) for eid in ids]
+        values = score_bounds(
+            query, zip([entries[e] for e in ids], cands.values(), counts, strict=True)
+        )
+        bounds = list(zip(values, ids, counts, strict=True))
         if len(bounds) > _MAX_CANDIDATES:
             bounds = heapq.nlargest(_MAX_CANDIDATES, bounds)
         else:

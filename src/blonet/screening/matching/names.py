@@ -50,8 +50,6 @@ class ParsedName:
     mrz_dob: str = ""
     mrz_doc_number: str = ""
     has_patronymic: bool = False  # a token has the patronymic role (set by ``parse_name``)
-    # what name comparison depends on: (skeleton, key, role) of every token
-    signature: tuple[tuple[str, str, Role], ...] = ()
 
     @property
     def core(self) -> tuple[NameToken, ...]:
@@ -157,7 +155,6 @@ def parse_name(raw: str, nationality: str = "", *, family_first: bool = True) ->
         mrz_dob=mrz_fields.get("dob", ""),
         mrz_doc_number=mrz_fields.get("doc", ""),
         has_patronymic=any(t.role is Role.PATRONYMIC for t in tokens),
-        signature=tuple((t.skel, t.key, t.role) for t in tokens),
     )
 
 

@@ -10,6 +10,7 @@ agrees is weak evidence when the name is common, an equal passport number is str
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -372,6 +373,18 @@ def _patronymic_evidence(cmp: NameComparison, q: ParsedName, e: ParsedName) -> i
     return 1 if equal else -1
 
 
+def _patronymic_bound(q: ParsedName, e: ParsedName) -> int:
+    """The best patronymic evidence an alignment of ``q`` and ``e`` can give."""
+    if not (q.has_patronymic and e.has_patronymic):
+        return 0
+    for a in q.tokens:
+        if a.role is Role.PATRONYMIC:
+            for b in e.tokens:
+                if b.role is Role.PATRONYMIC and token_similarity(a, b)[0] >= _PAT_EQUAL_SIM:
+                    return 1
+    return -1
+
+
 def evidence(
     name_score: float,
     query: Subject,
@@ -391,10 +404,9 @@ def evidence(
 
 def score_bound(query: Subject, entry: Subject, name_bound: float, namesakes: int = 1) -> float:
     """The score ``score_subjects`` would give if the name score were ``name_bound`` and the
-    patronymics agreed wherever both sides have one; an upper bound on the real score when
-    ``name_bound`` bounds the name score. Cheap: no name alignment."""
-    q_pat = any(n.has_patronymic for n in query.names)
-    pat = 1 if q_pat and any(n.has_patronymic for n in entry.names) else 0
+    patronymics agreed wherever they can (a pair of them similar enough); an upper bound on
+    the real score when ``name_bound`` bounds the name score. Cheap: no name alignment."""
+    pat = max(_patronymic_bound(qn, en) for qn in query.names for en in entry.names)
     s = min(1.0, name_bound)
     dob = dob_kind(query.dob, entry.dob)
     doc = _side(query.doc_number, entry.doc_number)
@@ -403,7 +415,48 @@ def score_bound(query: Subject, entry: Subject, name_bound: float, namesakes: in
     return _squash(s, _name_z(s) + z, _unique(dob, doc, nat, namesakes))
 
 
-NameCache = dict[tuple[int, tuple[tuple[str, str, Role], ...]], NameComparison]
+def score_bounds(query: Subject, items: Iterable[tuple[Subject, float, int]]) -> list[float]:
+    """``score_bound`` of many (entry, name bound, namesakes) at once: the query's part of the
+    work is done once (this runs for every candidate of a search)."""
+    c = _COEF
+    q_dob, q_doc, q_nat = query.dob, query.doc_number, query.nationality
+    q_pat = [n for n in query.names if n.has_patronymic]
+    base = c[0] - _Z_AT_HIT + _LOGIT_HIT
+    name_z: dict[float, float] = {}
+    out: list[float] = []
+    log = math.log
+    for entry, name_bound, n in items:
+        s = name_bound if name_bound < 1.0 else 1.0
+        nz = name_z.get(s)
+        if nz is None:
+            nz = name_z[s] = _name_z(s)
+        dob = dob_kind(q_dob, entry.dob)
+        e_doc, e_nat = entry.doc_number, entry.nationality
+        doc = 0 if not q_doc or not e_doc else 1 if q_doc == e_doc else -1
+        nat = 0 if not q_nat or not e_nat else 1 if q_nat == e_nat else -1
+        pat = 0
+        if q_pat:
+            pat = max(
+                (_patronymic_bound(qn, en) for qn in q_pat for en in entry.names),
+                default=0,
+            )
+        ln = log(n) if n > 1 else 0.0
+        z = (
+            base
+            + nz
+            + c[4] * ln
+            + c[5] * _DOB_LLR[dob]
+            + c[6] * _DOC_LLR[doc]
+            + c[7] * _PAT_LLR[pat]
+            + c[8] * _NAT_LLR[nat]
+        )
+        if dob is DobMatch.MISSING:
+            z += c[9] + c[10] * ln
+        out.append(_squash(s, z, _unique(dob, doc, nat, n)))
+    return out
+
+
+NameCache = dict[tuple[int, tuple[NameToken, ...]], NameComparison]
 
 
 def best_names(
@@ -412,8 +465,7 @@ def best_names(
     """The best-matching (query name, entry name) pair and its comparison.
 
     ``cache`` (one per query) reuses the comparison of a query name with entry names of equal
-    signature (skeletons, keys, roles; token similarity depends on nothing else): namesakes
-    mostly have one. Its comparisons may hold another entry's
+    tokens (namesakes written alike). Its comparisons may hold another entry's
     (equal) tokens, so it is for scoring, not for explanations."""
     best: tuple[float, NameComparison, ParsedName, ParsedName] | None = None
     for i, qn in enumerate(query.names):
@@ -421,7 +473,7 @@ def best_names(
             if cache is None:
                 cmp = compare_names(qn, en)
             else:
-                key = (i, en.signature)
+                key = (i, en.tokens)
                 got = cache.get(key)
                 if got is None:
                     got = cache[key] = compare_names(qn, en)
