@@ -59,3 +59,16 @@ def record_seizure():
         )
 
     return record
+
+
+@pytest.fixture
+def kz_api(kz_officer):
+    """An API client with the KZ officer's token."""
+    from tests.records.api_common import client_for
+
+    return client_for(kz_officer)
+
+
+@pytest.fixture
+def programme_viewer(directory, make_user):
+    return make_user("programme.viewer", office="uz-unodc-roca-hq", role="programme_viewer")
