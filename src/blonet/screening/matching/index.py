@@ -45,6 +45,16 @@ def _deletions(key: str) -> set[str]:
     return out
 
 
+def _lookup_keys(tok: NameToken) -> set[str]:
+    """Deletion variants of a token's phonetic key and of its skeleton (prefixed ``~``).
+
+    The key merges vowels and collapses doubled letters, so a dropped letter can change it by
+    more than one deletion (``Agafon`` -> ``agafan``, ``Agaon`` -> ``agan``); the skeleton
+    keeps the letters and catches those. The vocabulary is small (a few thousand parts even
+    for a million entries), so the second set costs little."""
+    return _deletions(tok.key) | {"~" + v for v in _deletions(tok.skel)}
+
+
 class ScreeningIndex:
     """Watchlist subjects with fuzzy candidate generation; add/remove are incremental."""
 
@@ -78,7 +88,7 @@ class ScreeningIndex:
             tid = len(self._tokens)
             self._vocab[tok.skel] = tid
             self._tokens.append(tok)
-            for variant in _deletions(tok.key):
+            for variant in _lookup_keys(tok):
                 self._del_index.setdefault(variant, []).append(tid)
         return tid
 
@@ -169,7 +179,7 @@ class ScreeningIndex:
         if exact is not None:
             seen.add(exact)
         if not tok.is_initial:
-            for variant in _deletions(tok.key):
+            for variant in _lookup_keys(tok):
                 seen.update(self._del_index.get(variant, ()))
         found: list[tuple[int, float]] = []
         for tid in seen:
