@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import pstats
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,7 +44,7 @@ from test_lab_faults import (  # noqa: E402
     writer_code,
 )
 
-from blonet.federation.lab import FederationLab, blonet_bin  # noqa: E402
+from blonet.federation.lab import FederationLab  # noqa: E402
 
 TIMES = """
 import json
@@ -160,15 +158,51 @@ def phase_live(lab: FederationLab, n: int, writers: int, total: int) -> dict[str
     }  # fmt: skip
 
 
-def profiled_consumer(lab: FederationLab, out: Path) -> subprocess.Popen[bytes]:
-    """KG's consumer again, under cProfile (written when it stops on SIGTERM)."""
+PROFILE = """
+import asyncio, cProfile, json, time
+from django.conf import settings
+from blonet.federation import node
+from blonet.federation.nats import client
+from blonet.federation.services import inbox
+async def main():
+    nc, js = await client.connect(settings.BLONET_NATS_URL, "bench-profile")
+    prof, n, idle, busy, fetching = cProfile.Profile(), 0, 0, 0.0, 0.0
+    started = time.perf_counter()
+    try:
+        while idle < 10 and n < {limit}:
+            t = time.perf_counter()
+            msgs = await client.fetch(js, node.code(), batch=100, timeout=0.5)
+            fetching += time.perf_counter() - t
+            if not msgs:
+                idle += 1
+                continue
+            idle = 0
+            for msg in msgs:
+                t = time.perf_counter()
+                prof.enable()
+                inbox.receive(msg.data, msg.subject)
+                prof.disable()
+                busy += time.perf_counter() - t
+                await msg.ack()
+                n += 1
+    finally:
+        await nc.close()
+    prof.dump_stats({out!r})
+    return {{"messages": n, "receive_ms_per_message": round(busy / max(n, 1) * 1000, 1),
+             "wall_s": round(time.perf_counter() - started, 1), "fetch_s": round(fetching, 1)}}
+print(json.dumps(asyncio.run(main())))
+"""
+
+
+def profile_consumer(lab: FederationLab, out: Path, limit: int) -> dict[str, Any]:
+    """KG's queue drained by `inbox.receive` called in the loop's own thread under cProfile
+    (the real consumer calls it through `sync_to_async`, in a worker thread cProfile misses)."""
     kg = lab.nodes["KG"]
-    kg.kill("consume")
-    log = (kg.dir / "logs" / "consume-profiled.log").open("ab")
-    return subprocess.Popen(
-        [sys.executable, "-m", "cProfile", "-o", str(out), blonet_bin(), "federation_consume"],
-        env=kg.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+    kg.env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
+    try:
+        return dict(shell(kg, PROFILE.format(out=str(out), limit=limit)))
+    finally:
+        del kg.env["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def phase_drain(
@@ -176,7 +210,8 @@ def phase_drain(
 ) -> dict[str, Any]:
     kz = lab.nodes["KZ"]
     kz.kill("relay")
-    prof = profiled_consumer(lab, profile) if profile else None
+    if profile:
+        lab.nodes["KG"].kill("consume")
     since = time.time()
     procs = [
         spawn_shell(kz, writer_code("KZ", n // writers, 200 + i, tag=f"drain{i}",
@@ -188,12 +223,13 @@ def phase_drain(
     n = (n // writers) * writers
     start_wall = time.time()
     kz.start_one("relay", COMMANDS["relay"])
-    ok = wait_applied(lab, total + n, 900)
-    if prof is not None:
-        prof.send_signal(signal.SIGTERM)
-        prof.wait(60)
+    profiled = None
+    if profile:
+        time.sleep(10)  # let the relay hand everything over and IN_KG source it
+        profiled = profile_consumer(lab, profile, n)
         lab.nodes["KG"].start_one("consume", COMMANDS["consume"])
         print_profile(profile)
+    ok = wait_applied(lab, total + n, 900)
     recv, handed = collect(lab, since)
     hand = sorted(h for h, _a in handed.values() if h)
     got = sorted(r for _u, _v, _c, r, _a in recv)
@@ -205,6 +241,7 @@ def phase_drain(
         "relay_hand_over_rate_per_s": round(len(hand) / (hand[-1] - start_wall), 1),
         "consumer_rate_per_s": round((len(got) - 1) / (got[-1] - got[0]), 1),
         "deliveries_sent_more_than_once": sum(1 for h, a in handed.values() if a and a > 1),
+        **({"profiled": profiled} if profiled else {}),
     }  # fmt: skip
 
 
@@ -212,9 +249,8 @@ def print_profile(path: Path | None) -> None:
     if path is None or not path.exists():
         return
     stats = pstats.Stats(str(path))
-    stats.sort_stats("cumulative").print_stats(
-        r"federation|records/federation|audit/services|django/db/backends|nacl", 45
-    )
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(15)
 
 
 def main() -> None:

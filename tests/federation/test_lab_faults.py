@@ -428,21 +428,6 @@ def test_updates_and_the_tombstone_arrive_in_order(lab: FederationLab) -> None:
     assert not dead_processes(lab)
 
 
-def test_kill_9_of_relay_consumer_and_nats_servers_while_records_flow(lab: FederationLab) -> None:
-    seed = int(os.environ.get("BLONET_FAULT_SEED") or random.randrange(1_000_000))
-    run = run_kills(lab, n=N_FLOW, seed=seed, kills=len(TARGETS))
-    report = f"seed {seed} (BLONET_FAULT_SEED to repeat):\n" + "\n".join(run.events)
-    print(report, f"\nwrote in {run.write_seconds:.1f} s, converged {run.converge_seconds} s")
-    assert not dead_processes(lab), report + "\n" + "\n".join(dead_processes(lab))
-    assert run.check is not None
-    assert run.check.sent >= N_FLOW, report
-    assert run.converge_seconds is not None, (
-        f"not converged within {CONVERGE_DEADLINE} s of the last restart; {report}\n"
-        + run.check.summary()
-    )
-    assert run.check.ok, report + "\n" + run.check.summary()
-
-
 def test_partition_both_sides_write_then_digests_match(lab: FederationLab) -> None:
     run = run_partition(lab, n_each=60, seconds=15, seed=7)
     print(f"partition: converged {run.heal_to_converged} s after healing; {run.digests}")
@@ -456,3 +441,26 @@ def test_partition_both_sides_write_then_digests_match(lab: FederationLab) -> No
         assert sent[0] >= 60
     for direction, result in run.checks.items():
         assert result.ok, f"{direction}: {result.summary()}"
+
+
+def test_kill_9_of_relay_consumer_and_nats_servers_while_records_flow(lab: FederationLab) -> None:
+    """Runs last: when it fails, the re-sends it leaves behind would disturb the other tests.
+
+    Fails on 197758b (2026-12-03): after a restart of KG's nats-server the source of IN_KG
+    stalls for about 40 s (the consumer never calls `topology.resume_stalled_sources`), and
+    every delivery without a receipt after BLONET_FEDERATION_RESEND_SECONDS is published
+    again, each time under a new message id, faster than KG can work through the copies.
+    See "Federation (issue 6)" in docs/benchmarks.md.
+    """
+    seed = int(os.environ.get("BLONET_FAULT_SEED") or random.randrange(1_000_000))
+    run = run_kills(lab, n=N_FLOW, seed=seed, kills=len(TARGETS))
+    report = f"seed {seed} (BLONET_FAULT_SEED to repeat):\n" + "\n".join(run.events)
+    print(report, f"\nwrote in {run.write_seconds:.1f} s, converged {run.converge_seconds} s")
+    assert not dead_processes(lab), report + "\n" + "\n".join(dead_processes(lab))
+    assert run.check is not None
+    assert run.check.sent >= N_FLOW, report
+    assert run.converge_seconds is not None, (
+        f"not converged within {CONVERGE_DEADLINE} s of the last restart; {report}\n"
+        + run.check.summary()
+    )
+    assert run.check.ok, report + "\n" + run.check.summary()
