@@ -23,6 +23,7 @@ Usage (from the repo root):
   .venv/bin/python bench/records_latency.py                       # both databases, n=30
   .venv/bin/python bench/records_latency.py --db postgresql -n 50
   .venv/bin/python bench/records_latency.py --db sqlite --explain  # + plans (PostgreSQL only)
+  .venv/bin/python bench/records_latency.py --db postgresql --cpu 10  # + CPU per request
 Building the 1M database takes about an hour on two busy cores; it is reused afterwards.
 """
 
@@ -321,6 +322,18 @@ def run_db(db: str, args: argparse.Namespace) -> dict[str, Any]:
             for u, st in res.items():
                 print(f"  {u[:70]:<70} p50 {st['p50_ms']:>7.1f}  p95 {st['p95_ms']:>7.1f}  "
                       f"count {st['count']}")  # fmt: skip
+    if args.cpu:
+        wanted = [u for _g, _l, u in urls] + details[:3]
+        wanted += [d.replace("/records/", "/api/v1/records/", 1) for d in details[:3]]
+        res = json.loads(probe(env, "cpu", bl.DEMO_USER, token, str(args.cpu), *wanted,
+                               timeout=3600).splitlines()[-1])  # fmt: skip
+        print(f"\n{db}: CPU per request (median of {args.cpu}; Django process + database "
+              f"backend, ms) and wall time in process:")  # fmt: skip
+        for u, st in res.items():
+            total = st["django_cpu_ms"] + st["db_cpu_ms"]
+            print(f"  {u[:64]:<64} {st['django_cpu_ms']:>6.1f} + {st['db_cpu_ms']:>6.1f} = "
+                  f"{total:>6.1f}  wall {st['wall_ms']:>6.1f}")  # fmt: skip
+        cpu_figures = res
     queries, sizes = query_counts(env, token, urls, details)
     port = bl.free_port()
     logfile = CACHE / f"{db}-gunicorn.log"
@@ -330,6 +343,8 @@ def run_db(db: str, args: argparse.Namespace) -> dict[str, Any]:
         log(f"{db}: timed requests in {time.monotonic() - t1:.0f}s "
             f"(load average now {bl.machine_info()['loadavg']})")  # fmt: skip
     result = report(db, urls, timed, queries)
+    if args.cpu:
+        result["cpu"] = cpu_figures
     result.update(seizures=samples["seizures"], page_sizes=sizes, samples={
         k: samples[k] for k in ("latin", "cyrillic", "plate")})  # fmt: skip
     return result
@@ -350,6 +365,13 @@ def main() -> int:
         "--api-capped",
         action="store_true",
         help="also time the API lists in process with core.listing.CappedPagination",
+    )
+    ap.add_argument(
+        "--cpu",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also measure the CPU time per request (Django + PostgreSQL backend), median of N",
     )
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = ap.parse_args()

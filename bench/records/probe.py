@@ -5,14 +5,18 @@
     python bench/records/probe.py selector USERNAME N QUERYSTRING...
     python bench/records/probe.py explain USERNAME QUERYSTRING...
     python bench/records/probe.py api USERNAME TOKEN N exact|capped URL...
+    python bench/records/probe.py cpu USERNAME TOKEN N URL...
 
 `samples` picks real search terms and ids from the database (a plate, a Latin and a Cyrillic
 family name, seizures the user may see); `queries` counts the SQL queries and SQL time of each URL
 through the Django test client; `selector` times `SeizureFilter(...).qs` + the list page's
 paginator without HTTP; `api` times API URLs through the test client in process, with the
 API's own paginator or with `core.listing.CappedPagination` (what switching to it would give);
-`explain` prints EXPLAIN ANALYZE of each list page's row and count
-queries (PostgreSQL). Each prints one JSON document (explain: text) on the last line.
+`cpu` measures the CPU time each URL costs, in this process (Django) and in its PostgreSQL
+backend (from /proc), through the test client: on a machine shared with other work the wall
+time includes waiting for a core, the CPU time does not; `explain` prints EXPLAIN ANALYZE
+of each list page's row and count queries (PostgreSQL). Each prints one JSON document
+(explain: text) on the last line.
 """
 
 from __future__ import annotations
@@ -171,6 +175,42 @@ def api(username: str, token: str, n: int, mode: str, urls: list[str]) -> dict[s
     return out
 
 
+def _backend_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend (0 elsewhere)."""
+    import os
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu(username: str, token: str, n: int, urls: list[str]) -> dict[str, Any]:
+    html = Client()
+    html.force_login(_user(username))
+    api = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    out: dict[str, Any] = {}
+    for url in urls:
+        client = api if url.startswith("/api/") else html
+        client.get(url)
+        django_ms, db_ms, wall_ms = [], [], []
+        for _ in range(n):
+            b0, c0, w0 = _backend_cpu(), time.process_time(), time.perf_counter()
+            r = client.get(url)
+            w1, c1, b1 = time.perf_counter(), time.process_time(), _backend_cpu()
+            django_ms.append((c1 - c0) * 1000)
+            db_ms.append((b1 - b0) * 1000)
+            wall_ms.append((w1 - w0) * 1000)
+        med = lambda v: round(sorted(v)[len(v) // 2], 1)  # noqa: E731
+        out[url] = {"status": r.status_code, "django_cpu_ms": med(django_ms),
+                    "db_cpu_ms": med(db_ms), "wall_ms": med(wall_ms)}  # fmt: skip
+    return out
+
+
 def main(argv: list[str]) -> None:
     command, username, *rest = argv
     if command == "samples":
@@ -181,6 +221,8 @@ def main(argv: list[str]) -> None:
         print(json.dumps(selector(username, int(rest[0]), rest[1:])))
     elif command == "api":
         print(json.dumps(api(username, rest[0], int(rest[1]), rest[2], rest[3:])))
+    elif command == "cpu":
+        print(json.dumps(cpu(username, rest[0], int(rest[1]), rest[2:])))
     elif command == "explain":
         print(explain(username, rest))
     else:
