@@ -11,6 +11,7 @@ too. The index knows nothing of users: every candidate it returns is filtered th
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
 import time
@@ -139,7 +140,15 @@ class LiveIndex:
             rows = WatchlistEntry.objects.filter(
                 deleted_at__isnull=True, watchlist__deleted_at__isnull=True
             ).select_related("watchlist")
-            self.apply(rows.iterator(chunk_size=2000))
+            # building allocates millions of long-lived objects: the cyclic collector would
+            # rescan all of them again and again meanwhile (run_match builds the same way)
+            gc_was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                self.apply(rows.iterator(chunk_size=2000))
+            finally:
+                if gc_was_enabled:
+                    gc.enable()
             if self.watermark is None:
                 self.watermark = WatchlistEntry.objects.aggregate(m=Max("updated_at"))["m"]
             self.built = True
