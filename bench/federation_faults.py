@@ -12,6 +12,9 @@ key and nats-server. Scenarios:
 * partition: KZ's leaf link is cut for `--cut-seconds` while both nodes write `--cut-n`
   records to each other; after healing, the digests of both directions must match.
 * order: v1, v2, v3 and the deletion of one seizure while KG's consumer is down.
+* stall / stall-resume: kill -9 and restart a nats-server, write 5 records, time until KG has
+  them; `stall-resume` with a side thread calling `topology.resume_stalled_sources` every
+  second (what the consumer loop does not do yet).
 
     .venv/bin/python bench/federation_faults.py -n 2000 --kills 10
 """
@@ -19,9 +22,12 @@ key and nats-server. Scenarios:
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import random
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -32,6 +38,8 @@ sys.path.insert(0, str(REPO / "tests" / "federation"))
 
 import benchlib  # noqa: E402
 import test_lab_faults as faults  # noqa: E402
+
+from blonet.federation.nats import client, topology  # noqa: E402
 
 ATTEMPTS = """
 import json
@@ -70,6 +78,62 @@ def transport_counts(lab: Any) -> dict[str, Any]:
     }
 
 
+APPLIED_FROM_KZ = """
+import json
+from blonet.federation.models import InboxEntry
+print(json.dumps(InboxEntry.objects.filter(origin_node="KZ").count()))
+"""
+
+
+class Resumer(threading.Thread):
+    """What the consumer loop would do with the proposed fix: every second, restart the
+    stalled sources of IN_KG (`topology.resume_stalled_sources`)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url, self.stop, self.resumed = url, threading.Event(), 0
+
+    def run(self) -> None:
+        asyncio.run(self._loop())
+
+    async def _loop(self) -> None:
+        nc, js = await client.connect(self.url, "bench-resumer")
+        try:
+            while not self.stop.is_set():
+                with contextlib.suppress(Exception):  # the server may be away: next second
+                    self.resumed += len(await topology.resume_stalled_sources(js, "KG"))
+                await asyncio.sleep(1)
+        finally:
+            await nc.close()
+
+
+def stall(lab: Any, rounds: int, resume: bool) -> dict[str, Any]:
+    """Kill -9 and restart a nats-server (KG the hub, then KZ, alternately), then write 5
+    records on KZ: seconds from the end of the writing until KG has them."""
+    kz, kg = lab.nodes["KZ"], lab.nodes["KG"]
+    resumer = Resumer(lab.nats.url("KG")) if resume else None
+    if resumer:
+        resumer.start()
+    out: dict[str, list[float | None]] = {"KG": [], "KZ": []}
+    try:
+        for i in range(rounds):
+            victim = ("KG", "KZ")[i % 2]
+            have = faults.shell(kg, APPLIED_FROM_KZ)
+            lab.nats.kill(victim)
+            time.sleep(1)
+            lab.nats.restart(victim, timeout=30)
+            faults.shell(kz, faults.writer_code("KZ", 5, i, tag="stall", p_update=0, p_delete=0))
+            t = time.monotonic()
+            ok = lab.wait(lambda h=have: faults.shell(kg, APPLIED_FROM_KZ) >= h + 5, 120, 0.3)
+            out[victim].append(round(time.monotonic() - t, 1) if ok else None)
+    finally:
+        if resumer:
+            resumer.stop.set()
+            resumer.join(10)
+    return {"resume_stalled_sources": resume, "seconds_until_arrived_after_restart_of": out,
+            "sources_resumed": resumer.resumed if resumer else 0}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=2000)
@@ -80,6 +144,7 @@ def main() -> None:
     parser.add_argument("--cut-n", type=int, default=200)
     parser.add_argument("--scenarios", default="order,kills,partition")
     parser.add_argument("--resend-seconds", default="5")
+    parser.add_argument("--stall-rounds", type=int, default=4)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     benchlib.set_deadline(3600)
@@ -119,6 +184,8 @@ def main() -> None:
                     "dead_processes": [d.splitlines()[0] for d in faults.dead_processes(lab)],
                     **transport_counts(lab),
                 }  # fmt: skip
+            elif name in ("stall", "stall-resume"):
+                out[name] = stall(lab, args.stall_rounds, resume=name == "stall-resume")
             elif name == "partition":
                 prun = faults.run_partition(lab, n_each=args.cut_n, seconds=args.cut_seconds,
                                             seed=seed, deadline=args.observe)  # fmt: skip
