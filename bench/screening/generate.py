@@ -430,7 +430,7 @@ def _negative_person(g: Generator, p: Person, kind: str, common: list[tuple[str,
 def _lookalike(given: str, names: tuple[str, ...], rng: random.Random) -> str:
     from rapidfuzz.distance import Levenshtein
 
-    others = [n for n in set(names) if n != given]
+    others = [n for n in sorted(set(names)) if n != given]  # sorted: no hash-seed dependence
     others.sort(key=lambda n: (Levenshtein.distance(n.lower(), given.lower()), rng.random()))
     return others[0]
 
