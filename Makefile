@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/blonet
 DEMO_ENV := BLONET_REQUIRE_MFA=0 BLONET_SECURE_COOKIES=0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test setup serve lint typecheck importcheck schema schema-check messages makemessages \
+.PHONY: demo demo-federation test setup serve lint typecheck importcheck schema schema-check messages makemessages \
         test-sqlite test-postgres system-deps clean bench
 
 demo: setup
@@ -27,6 +27,11 @@ demo: setup
 	@echo "NOTE: two-factor authentication is OFF in the demo (BLONET_REQUIRE_MFA=0) so you can look around at once."
 	@echo "      Production keeps it on: every role except the read-only programme viewer must set up TOTP."
 	$(DEMO_ENV) $(BIN)/blonet runserver $(HOST):$(PORT) --noreload
+
+# Four nodes on this machine (REG, KZ, KG, UZ), each with its own SQLite database under var/lab/,
+# web server (ports 8101-8104), nats-server, relay and consumer. Ctrl-C stops them all.
+demo-federation: setup
+	$(DEMO_ENV) $(BIN)/blonet federation_lab --fresh
 
 setup: $(BIN)/.installed node_modules/.installed messages
 

@@ -143,7 +143,16 @@ async def consume(stop: asyncio.Event, *, url: str | None = None, batch: int = 1
     nc, js = await client.connect(url or settings.BLONET_NATS_URL, f"consume-{node.code()}")
     try:
         await topology.ensure_streams(js, node.code(), await sync_to_async(peer_specs)())
+        next_resume = 0.0
         while not stop.is_set():
+            if time.monotonic() >= next_resume:
+                # After a link outage nats-server's own retry of a source backs off to minutes;
+                # restarting stalled sources brings the backlog across within a second.
+                try:
+                    await topology.resume_stalled_sources(js, node.code())
+                except Exception as exc:  # the server is away: the next round tries again
+                    log.warning("federation: could not resume sources (%s)", type(exc).__name__)
+                next_resume = time.monotonic() + 2
             msgs = await client.fetch(js, node.code(), batch=batch, timeout=0.5)
             for msg in msgs:
                 try:
