@@ -283,3 +283,50 @@ def test_generated_sequences_of_duplicates_and_reorderings(nodes, sequence):
             assert copy is not None and copy.version == expected
             assert applied == expected  # each applied version exactly once
         transaction.set_rollback(True)
+
+
+def test_resends_back_off_per_delivery(nodes):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from blonet.federation.services.outbox import resend_unreceipted
+
+    with nodes.as_node("KZ"):
+        record("bilateral")
+    d = Delivery.objects.get()
+    now = timezone.now()
+    Delivery.objects.filter(pk=d.pk).update(
+        state="handed_over", attempts=3, last_sent_at=now - dt.timedelta(seconds=30)
+    )
+    # Third attempt: sent again only 4 × 10 s = 40 s after its last send.
+    assert resend_unreceipted(dt.timedelta(seconds=10)) == 0
+    Delivery.objects.filter(pk=d.pk).update(last_sent_at=now - dt.timedelta(seconds=41))
+    assert resend_unreceipted(dt.timedelta(seconds=10)) == 1
+    assert Delivery.objects.get().state == "queued"
+
+
+def test_a_receipt_for_a_later_version_covers_the_earlier_ones(nodes):
+    from blonet.federation.services.outbox import control_send
+
+    with nodes.as_node("KZ"):
+        s = record("bilateral")
+        seizure_update(actor=None, seizure=s, data={"narrative": "v2"})
+    Delivery.objects.update(state="handed_over")
+    v2 = OutboxEntry.objects.get(version=2)
+    got = {}
+
+    def answer():
+        entry = control_send(
+            record_type="receipt", to="KZ", key="t",
+            body={"type": "seizure", "record_uuid": v2.record_uuid, "version": 2,
+                  "state": "applied", "reason": ""},
+        )  # fmt: skip
+        got["env"] = entry.envelope.encode()
+
+    nodes.envelopes("KG", answer)
+    receipt_envs = [got["env"]]
+    with nodes.as_node("KZ"):
+        receive(receipt_envs[0])
+    assert sorted(Delivery.objects.values_list("entry__version", "state")) == [
+        (1, "applied"), (2, "applied")]  # fmt: skip

@@ -8,11 +8,13 @@ never touches existing data.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -253,6 +255,14 @@ def _control(kind: str, env: dict[str, Any], body: dict[str, Any]) -> None:
         delivery.receipt_at = timezone.now()
         delivery.reason = str(body.get("reason") or "")[:40]
         delivery.save(update_fields=["state", "receipt_at", "reason"])
+        if state == DeliveryState.APPLIED:
+            # Versions apply in order: this one applied means every earlier one was too.
+            Delivery.objects.filter(
+                peer_id=peer, entry__record_uuid=delivery.entry.record_uuid,
+                entry__version__lt=delivery.entry.version,
+                state__in=[DeliveryState.QUEUED, DeliveryState.HANDED_OVER,
+                           DeliveryState.DELIVERED],
+            ).update(state=DeliveryState.APPLIED, receipt_at=delivery.receipt_at)  # fmt: skip
         if state == DeliveryState.REFUSED:
             audit_event_record(
                 actor=None, action="federation.refused_by_peer",
@@ -274,9 +284,12 @@ def _control(kind: str, env: dict[str, Any], body: dict[str, Any]) -> None:
     elif kind == "digest_reply":
         have = body.get("have") or {}
         sent = digest_sent_to(peer)["have"]
+        recent = dt.timedelta(seconds=settings.BLONET_FEDERATION_RESEND_SECONDS)
         for record_uuid, version in sent.items():
             if have.get(record_uuid, 0) < version:
-                resend(peer=peer, record_uuid=record_uuid, after_version=have.get(record_uuid, 0))
+                # What was sent recently is still on its way: leave it to the receipts.
+                resend(peer=peer, record_uuid=record_uuid, after_version=have.get(record_uuid, 0),
+                       older_than=recent)  # fmt: skip
 
 
 def _digest(pairs: dict[str, int]) -> dict[str, Any]:

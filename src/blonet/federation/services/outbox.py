@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from blonet.federation import envelope, node, registry
@@ -143,11 +143,23 @@ def control_send(*, record_type: str, to: str, body: dict[str, Any], key: str) -
     )  # fmt: skip
 
 
-def resend(*, peer: str, record_uuid: str | None = None, after_version: int = 0) -> int:
-    """Queue again what `peer` has not applied: one record's later versions, or everything."""
+def resend(
+    *,
+    peer: str,
+    record_uuid: str | None = None,
+    after_version: int = 0,
+    older_than: dt.timedelta | None = None,
+) -> int:
+    """Queue again what `peer` has not applied: one record's later versions, or everything.
+
+    With `older_than`, what was sent more recently is left alone (it is still on its way).
+    """
     qs = Delivery.objects.filter(peer_id=peer).exclude(
         entry__record_type__in=registry.CONTROL_TYPES
     )
+    if older_than is not None:
+        cutoff = timezone.now() - older_than
+        qs = qs.filter(Q(last_sent_at__isnull=True) | Q(last_sent_at__lt=cutoff))
     if record_uuid is not None:
         qs = qs.filter(entry__record_uuid=record_uuid, entry__version__gt=after_version)
     else:
@@ -159,11 +171,24 @@ def resend(*, peer: str, record_uuid: str | None = None, after_version: int = 0)
 
 
 def resend_unreceipted(older_than: dt.timedelta) -> int:
-    """Handed over but no receipt after `older_than`: queue again (the relay sends it anew)."""
-    cutoff = timezone.now() - older_than
-    return (
-        Delivery.objects.filter(state=DeliveryState.HANDED_OVER, last_sent_at__lt=cutoff)
+    """Handed over but no receipt: queue again, backing off per delivery.
+
+    A delivery sent `n` times is sent again `older_than × 2**(n-1)` after its last send (at
+    most 64 × `older_than`), so a receiver that is merely behind is not buried in copies.
+    """
+    now = timezone.now()
+    base = (
+        Delivery.objects.filter(state=DeliveryState.HANDED_OVER)
         .exclude(entry__record_type__in=registry.CONTROL_TYPES)
         .exclude(peer__held=True)
-        .update(state=DeliveryState.QUEUED)
     )
+    total = 0
+    for attempts in range(1, 8):
+        cutoff = now - older_than * 2 ** (attempts - 1)
+        rows = base.filter(last_sent_at__lt=cutoff)
+        rows = rows.filter(attempts__gte=7) if attempts == 7 else rows.filter(attempts=attempts)
+        total += rows.update(state=DeliveryState.QUEUED)
+    total += base.filter(attempts=0, last_sent_at__lt=now - older_than).update(
+        state=DeliveryState.QUEUED
+    )
+    return total
