@@ -446,11 +446,11 @@ def test_partition_both_sides_write_then_digests_match(lab: FederationLab) -> No
 def test_kill_9_of_relay_consumer_and_nats_servers_while_records_flow(lab: FederationLab) -> None:
     """Runs last: when it fails, the re-sends it leaves behind would disturb the other tests.
 
-    Fails on 197758b (2026-12-03): after a restart of KG's nats-server the source of IN_KG
-    stalls for about 40 s (the consumer never calls `topology.resume_stalled_sources`), and
-    every delivery without a receipt after BLONET_FEDERATION_RESEND_SECONDS is published
-    again, each time under a new message id, faster than KG can work through the copies.
-    See "Federation (issue 6)" in docs/benchmarks.md.
+    Failed on 197758b (2026-12-03): after a restart of KG's nats-server the source of IN_KG
+    stalled for about 40 s, and every delivery without a receipt after
+    BLONET_FEDERATION_RESEND_SECONDS was published again, faster than KG could work through the
+    copies. Passes since 8a67ba1 and 86415b5 (sources resumed, re-sends backed off). See
+    "Federation (issue 6)" in docs/benchmarks.md.
     """
     seed = int(os.environ.get("BLONET_FAULT_SEED") or random.randrange(1_000_000))
     run = run_kills(lab, n=N_FLOW, seed=seed, kills=len(TARGETS))
