@@ -161,3 +161,40 @@ def test_record_find_edit_and_history_of_a_seizure(live_server, live_directory, 
     third = Seizure.objects.order_by("-created_at").first()
     assert third.involvements.get().person_id == person.pk
     assert Person.objects.filter(full_name__startswith="Qurbonov").count() == 1
+
+
+def test_the_offer_keeps_the_focus_when_a_late_answer_replaces_it(
+    live_server, live_directory, page
+):
+    """Leaving the name field for "Use this person" fires the field's change event; its answer
+    replaces the offer while the officer is on the button, and Enter must still link."""
+    from blonet.accounts.models import Posting, User
+    from blonet.records.services import seizure_record
+
+    user = User.objects.create_user("officer.test", password=PASSWORD, display_name="Officer Test")
+    Posting.objects.create(user=user, office_id="kz-kordai-blo", role="officer")
+    seizure_record(
+        actor=user, office="kz-kordai-blo", data={"occurred_at": "2026-11-02 10:00"},
+        items=[{"commodity": "opium", "quantity": "3", "unit": "kg"}],
+        involvements=[{"kind": "person", "role": "driver",
+                       "data": {"full_name": "Qurbonov Yusuf"}}],
+    )  # fmt: skip
+    page.goto(f"{live_server.url}/")
+    page.fill("input[name=login]", "officer.test")
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/records/seizures/new/")
+    page.focus("[data-testid=add-person]")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Курбонов Юсуф")
+    offer = page.locator("#involvements-0-duplicates [data-testid=duplicates]")
+    expect(offer).to_contain_text("Qurbonov Yusuf")
+    button = offer.locator("button", has_text="Use this person")
+    with page.expect_response(lambda r: "duplicates" in r.url):
+        button.focus()  # the name field's change event asks again
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(100)  # htmx settles the swap after the answer
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Use this person"
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-testid=linked-entity]")).to_contain_text("Qurbonov Yusuf")
