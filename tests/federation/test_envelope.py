@@ -141,7 +141,8 @@ def test_key_files_round_trip_and_are_private(tmp_path):
 @settings(max_examples=300, deadline=None)
 @given(position=st.integers(min_value=0), bit=st.integers(min_value=0, max_value=7))
 def test_flipping_any_bit_of_a_signed_envelope_is_never_accepted_with_other_content(position, bit):
-    raw = bytearray(envelope.to_bytes(make()))
+    original = envelope.to_bytes(make())
+    raw = bytearray(original)
     i = position % len(raw)
     raw[i] ^= 1 << bit
     try:
@@ -150,7 +151,20 @@ def test_flipping_any_bit_of_a_signed_envelope_is_never_accepted_with_other_cont
         return
     # The only flips that may pass are those that leave the JSON meaning unchanged (none here,
     # since canonical JSON has no redundant bytes), so anything accepted must equal the original.
-    assert verified.envelope == json.loads(envelope.to_bytes(make()))  # pragma: no cover
+    assert verified.envelope == json.loads(original)  # pragma: no cover
+
+
+def test_a_signature_in_non_canonical_base64_is_refused():
+    # The last character before "==" carries 4 unused bits: flipping them leaves the decoded
+    # signature the same, so a lenient decoder would accept a different text.
+    env = json.loads(envelope.to_bytes(make()))
+    sig = env["signature"]
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    last = alphabet.index(sig[-3])
+    env["signature"] = sig[:-3] + alphabet[last ^ 1] + "=="
+    with pytest.raises(envelope.Rejected) as exc:
+        check(json.dumps(env).encode())
+    assert exc.value.reason in ("bad_signature", "malformed")
 
 
 @settings(max_examples=200, deadline=None)

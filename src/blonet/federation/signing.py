@@ -32,7 +32,12 @@ def b64(data: bytes) -> str:
 
 
 def unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
+    """Strict base64: a text that is not the canonical encoding of its bytes is refused, so
+    no two texts (say, differing in the unused bits before `=`) stand for the same bytes."""
+    raw = base64.b64decode(text.encode("ascii"), validate=True)
+    if base64.b64encode(raw).decode("ascii") != text:
+        raise ValueError("non-canonical base64")
+    return raw
 
 
 def key_id(node: str, verify_key: bytes) -> str:
