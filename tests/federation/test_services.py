@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from itertools import permutations
+from itertools import pairwise, permutations
 
 import pytest
 from django.db import transaction
@@ -330,3 +330,63 @@ def test_a_receipt_for_a_later_version_covers_the_earlier_ones(nodes):
         receive(receipt_envs[0])
     assert sorted(Delivery.objects.values_list("entry__version", "state")) == [
         (1, "applied"), (2, "applied")]  # fmt: skip
+
+
+# --- batches (what the consumer hands over per fetch) ---------------------------------------
+
+
+def test_a_batch_is_applied_at_once_with_one_receipt(nodes, caplog):
+    from blonet.federation.services.inbox import receive_batch
+
+    made = []
+    envs = nodes.envelopes(
+        "KZ", lambda: made.extend(record("bilateral", narrative=f"n{i}") for i in range(5))
+    )
+    with nodes.as_node("KG"), caplog.at_level("INFO", logger="blonet.federation"):
+        outcomes = receive_batch([(e, "") for e in [*envs, envs[0]]])
+        assert [o.state for o in outcomes] == ["applied"] * 5 + ["duplicate"]
+        assert "one by one" not in caplog.text  # the bulk path took it
+        copies = Seizure.objects.filter(pk__in=[s.pk for s in made])
+        assert sorted(c.narrative for c in copies) == [f"n{i}" for i in range(5)]
+        for copy in copies:
+            assert copy.origin_node == "KZ" and copy.items.get().commodity == "heroin"
+            assert copy.involvements.get().person.full_name == "Курбонов Юсуф"
+            assert copy.agencies.count() == made[0].agencies.count()
+            assert copy.history.count() == 1 and copy.search_text
+        receipts = OutboxEntry.objects.filter(record_type="receipt")
+        assert receipts.count() == 1
+    assert AuditEvent.objects.filter(action="federation.applied").count() == 5
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    sequence=st.lists(st.sampled_from([0, 1, 2]), min_size=1, max_size=9),
+    cuts=st.sets(st.integers(1, 8), max_size=3),
+)
+def test_generated_batches_end_as_one_by_one_would(nodes, sequence, cuts):
+    from blonet.federation.services.inbox import receive_batch
+
+    envs = _versions(nodes)
+    bounds = [0, *sorted(c for c in cuts if c < len(sequence)), len(sequence)]
+    with nodes.as_node("KG"), transaction.atomic():
+        for a, b in pairwise(bounds):
+            receive_batch([(envs[i], "") for i in sequence[a:b]])
+        got = set(sequence)
+        expected = 0
+        while expected in got:
+            expected += 1
+        copy = Seizure.objects.filter().first()
+        applied = AuditEvent.objects.filter(action="federation.applied").count()
+        if expected == 0:
+            assert copy is None and applied == 0
+        else:
+            assert copy is not None and copy.version == expected
+            assert applied == expected  # each applied version exactly once
+            if expected == 3:
+                assert copy.deleted_at is not None
+        states = dict(InboxEntry.objects.values_list("version", "state"))
+        assert all(states[v + 1] == "applied" for v in range(expected))
+        assert all(states[v + 1] == "parked" for v in got if v >= expected)
+        transaction.set_rollback(True)

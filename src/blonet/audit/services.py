@@ -55,3 +55,33 @@ def audit_event_record(
         event.hash = link_hash(event.prev_hash, event.chain_content())
         event.save(force_insert=True)
     return event
+
+
+def audit_events_record(events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several system events (no actor) at once: one lock, one read, one insert.
+
+    Each item takes the keyword arguments of `audit_event_record` except `actor`; the chain is
+    the same as if each had been appended on its own, in order.
+    """
+    if not events:
+        return []
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+        seq, prev = (last["seq"], last["hash"]) if last else (0, GENESIS)
+        now = timezone.now()
+        rows = []
+        for item in events:
+            target = item.get("target")
+            target_type = item.get("target_type") or (target._meta.label_lower if target else "")
+            target_id = item.get("target_id") or (str(target.pk) if target is not None else "")
+            seq += 1
+            event = AuditEvent(
+                seq=seq, at=now, actor=None, actor_label="", action=item["action"],
+                target_type=target_type, target_id=str(target_id), data=item.get("data") or {},
+                prev_hash=prev,
+            )  # fmt: skip
+            event.hash = prev = link_hash(event.prev_hash, event.chain_content())
+            rows.append(event)
+        AuditEvent.objects.bulk_create(rows)
+    return rows

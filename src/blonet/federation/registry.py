@@ -38,6 +38,9 @@ class RecordType:
     route: Callable[[Any], tuple[list[str], str, bool]] | None = None
     # Unordered types are idempotent merges (receipt states): applied as they come.
     ordered: bool = True
+    # Many copies at once, one version per record: apply_many([(body, meta), …]). Optional;
+    # the consumer falls back to `apply` one by one if it is missing or raises.
+    apply_many: Callable[[list[tuple[dict[str, Any], Meta]]], Any] | None = None
 
 
 TYPES: dict[str, RecordType] = {}
@@ -53,10 +56,11 @@ def register(
     withdraw: Callable[[Meta], Any] | None = None,
     route: Callable[[Any], tuple[list[str], str, bool]] | None = None,
     ordered: bool = True,
+    apply_many: Callable[[list[tuple[dict[str, Any], Meta]]], Any] | None = None,
 ) -> None:
     TYPES[name] = RecordType(
         name=name, serialise=serialise, apply=apply, withdraw=withdraw, route=route,
-        ordered=ordered,
+        ordered=ordered, apply_many=apply_many,
     )  # fmt: skip
 
 

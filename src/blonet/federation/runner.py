@@ -1,10 +1,11 @@
 """The two long-running loops of a federated node: the relay and the consumer.
 
 Both talk only to the node's own nats-server (`BLONET_NATS_URL`). The relay hands queued
-deliveries to the `OUT_<NODE>` stream and marks each handed over on its PubAck; the consumer
-pulls from `IN_<NODE>`, hands each message to `services.inbox.receive` and acks it only after
-that transaction committed. A crash anywhere repeats work, never loses it: a re-publish with the
-same `Nats-Msg-Id` is dropped by JetStream, a redelivered envelope is a duplicate in the inbox.
+deliveries to the `OUT_<NODE>` stream, a batch in flight at once, and marks each handed over on
+its PubAck; the consumer pulls a batch from `IN_<NODE>`, hands it to
+`services.inbox.receive_batch` (one transaction) and acks its messages only after that
+committed. A crash anywhere repeats work, never loses it: a re-publish with the same
+`Nats-Msg-Id` is dropped by JetStream, a redelivered envelope is a duplicate in the inbox.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from blonet.federation import node
@@ -74,22 +77,24 @@ def claim(batch: int) -> list[Work]:
 
 
 def mark(results: list[tuple[int, int | None, str]]) -> None:
+    """Record the PubAcks of a batch: handed over (with its stream sequence) or the error."""
     now = timezone.now()
+    acked = {delivery_id: seq for delivery_id, seq, _e in results if seq is not None}
     with transaction.atomic():
         for delivery_id, seq, error in results:
-            qs = Delivery.objects.filter(pk=delivery_id, state=DeliveryState.QUEUED)
             if seq is None:
-                qs.update(last_error=error[:300])
-                continue
-            d = qs.first()
-            if d is None:
-                continue
-            d.state = DeliveryState.HANDED_OVER
-            d.stream_seq, d.last_sent_at, d.last_error = seq, now, ""
-            d.handed_over_at = d.handed_over_at or now
-            d.attempts += 1
-            d.save(update_fields=["state", "stream_seq", "last_sent_at", "last_error",
-                                  "handed_over_at", "attempts"])  # fmt: skip
+                Delivery.objects.filter(pk=delivery_id, state=DeliveryState.QUEUED).update(
+                    last_error=error[:300]
+                )
+        if acked:
+            Delivery.objects.filter(pk__in=list(acked), state=DeliveryState.QUEUED).update(
+                state=DeliveryState.HANDED_OVER,
+                stream_seq=Case(*(When(pk=pk, then=Value(seq)) for pk, seq in acked.items())),
+                last_sent_at=now,
+                last_error="",
+                handed_over_at=Coalesce("handed_over_at", Value(now)),
+                attempts=F("attempts") + 1,
+            )
 
 
 def housekeeping(last_digest: float) -> float:
@@ -119,27 +124,30 @@ async def relay(stop: asyncio.Event, *, url: str | None = None, batch: int = 200
             if not work:
                 await _wait(stop, idle)
                 continue
-            results: list[tuple[int, int | None, str]] = []
-            for w in work:
-                try:
-                    seq = await client.publish(js, w.subject, w.data, w.msg_id)
-                except client.TransportError as exc:
-                    results.append((w.delivery_id, None, str(exc)))
-                    break
-                results.append((w.delivery_id, seq, ""))
+            # All of a batch is in flight at once, in order on the one connection; each PubAck
+            # (or its failure) is recorded against its own delivery.
+            acks = await asyncio.gather(
+                *(client.publish(js, w.subject, w.data, w.msg_id) for w in work),
+                return_exceptions=True,
+            )
+            results: list[tuple[int, int | None, str]] = [
+                (w.delivery_id, None, str(ack)) if isinstance(ack, BaseException)
+                else (w.delivery_id, int(ack), "")
+                for w, ack in zip(work, acks, strict=True)
+            ]  # fmt: skip
             await sync_to_async(mark)(results)
-            if results and results[-1][1] is None:
+            if any(seq is None for _d, seq, _e in results):
                 await _wait(stop, 1.0)  # the server is away: try again shortly
     finally:
         await nc.close()
 
 
-def _receive(data: bytes, subject: str) -> inbox.Outcome:
+def _receive(messages: list[tuple[bytes, str]]) -> list[inbox.Outcome]:
     close_old_connections()
-    return inbox.receive(data, subject)
+    return inbox.receive_batch(messages)
 
 
-async def consume(stop: asyncio.Event, *, url: str | None = None, batch: int = 100) -> None:
+async def consume(stop: asyncio.Event, *, url: str | None = None, batch: int = 200) -> None:
     nc, js = await client.connect(url or settings.BLONET_NATS_URL, f"consume-{node.code()}")
     try:
         await topology.ensure_streams(js, node.code(), await sync_to_async(peer_specs)())
@@ -154,13 +162,16 @@ async def consume(stop: asyncio.Event, *, url: str | None = None, batch: int = 1
                     log.warning("federation: could not resume sources (%s)", type(exc).__name__)
                 next_resume = time.monotonic() + 2
             msgs = await client.fetch(js, node.code(), batch=batch, timeout=0.5)
-            for msg in msgs:
-                try:
-                    outcome = await sync_to_async(_receive)(msg.data, msg.subject)
-                except Exception:  # the database is away: leave it unacked, it comes again
-                    log.exception("federation: could not store an envelope; it will come again")
-                    await _wait(stop, 1.0)
-                    break
+            if not msgs:
+                continue
+            try:
+                # One transaction for the batch, acked only once it committed.
+                outcomes = await sync_to_async(_receive)([(m.data, m.subject) for m in msgs])
+            except Exception:  # the database is away: leave them unacked, they come again
+                log.exception("federation: could not store a batch; it will come again")
+                await _wait(stop, 1.0)
+                continue
+            for msg, outcome in zip(msgs, outcomes, strict=True):
                 log.debug("federation: %s %s", msg.subject, outcome.state)
                 await msg.ack()
     finally:

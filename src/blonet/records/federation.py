@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from blonet.federation import registry, serial
 from blonet.federation.services.outbox import outbox_enqueue, recipients_for
+from blonet.records.io import pgcopy
 from blonet.records.models import ENTITY_MODELS, Incident, Involvement, Seizure, SeizureItem
 from blonet.records.search import entity_search_text, event_search_text
 
@@ -105,6 +106,131 @@ def _apply_event(model: Any, body: dict[str, Any], meta: registry.Meta) -> Any:
     return event
 
 
+# --- a consumer's batch at once ------------------------------------------------------------
+
+
+def _by_uuid(model: Any, ids: list[str]) -> dict[str, Any]:
+    return {str(pk): row for pk, row in model.objects.in_bulk(ids).items()}
+
+
+def apply_entity_snapshots_many(snaps: dict[str, tuple[dict[str, Any], str]]) -> dict[str, Any]:
+    """`apply_entity_snapshot` for many (uuid → (snapshot, origin)): new copies are inserted
+    in bulk with their history rows; the entity here for each uuid is returned."""
+    out: dict[str, Any] = {}
+    now = timezone.now()
+    by_kind: dict[str, list[tuple[dict[str, Any], str]]] = {}
+    for data, origin in snaps.values():
+        by_kind.setdefault(data["kind"], []).append((data, origin))
+    # Holders (a bank account's person) before what they hold.
+    for kind in sorted(by_kind, key=lambda k: k != "person"):
+        model: Any = ENTITY_MODELS[kind]
+        rows = by_kind[kind]
+        existing = _by_uuid(model, [d["uuid"] for d, _o in rows])
+        holders_wanted = [str(d["holder_id"]) for d, _o in rows if d.get("holder_id")]
+        holders = _by_uuid(ENTITY_MODELS["person"], holders_wanted) if holders_wanted else {}
+        holders.update({k: v for k, v in out.items() if getattr(v, "kind", "") == "person"})
+        fresh = []
+        for data, origin in rows:
+            entity = existing.get(data["uuid"])
+            if entity is not None and entity.origin_node != origin:
+                raise registry.NotOwner(data["uuid"])
+            if entity is not None and entity.version >= int(data["version"]):
+                out[data["uuid"]] = entity
+                continue
+            made = entity is None
+            entity = entity or model(pk=data["uuid"])
+            serial.load(entity, data, exclude=frozenset({"holder"}))
+            if data.get("holder_id"):
+                entity.holder = holders.get(str(data["holder_id"]))
+            entity.origin_node = origin
+            entity.search_text = entity_search_text(entity)
+            if made:
+                entity.created_at = entity.updated_at = now
+                fresh.append(entity)
+            else:
+                entity.save()
+            out[data["uuid"]] = entity
+        pgcopy.insert(model, fresh)
+        pgcopy.insert_history(model, fresh, None, now)
+    return out
+
+
+def _apply_events_many(model: Any, pairs: list[tuple[dict[str, Any], registry.Meta]]) -> None:
+    """Write the copies of many events, one version each: what `_apply_event` does for one,
+    with the new rows (events, items, agencies, entities, links) inserted in bulk."""
+    now = timezone.now()
+    existing = _by_uuid(model, [meta.record_uuid for _b, meta in pairs])
+    for _body, meta in pairs:
+        found = existing.get(meta.record_uuid)
+        if found is not None and found.origin_node != meta.origin_node:
+            raise registry.NotOwner(meta.record_uuid)
+    snaps: dict[str, tuple[dict[str, Any], str]] = {}
+    for body, meta in pairs:
+        for row in body.get("involvements") or []:
+            data = row["entity"]
+            have = snaps.get(data["uuid"])
+            if have is None or int(data["version"]) > int(have[0]["version"]):
+                snaps[data["uuid"]] = (data, meta.origin_node)
+    entities = apply_entity_snapshots_many(snaps)
+    site_model = model._meta.get_field("site").related_model
+    site_ids = {body.get("site_id") for body, _m in pairs if body.get("site_id")}
+    sites = site_model.objects.in_bulk(list(site_ids)) if site_ids else {}
+    updated = list(existing)
+    link_field = "seizure" if model is Seizure else "incident"
+    if updated:
+        Involvement.objects.filter(**{f"{link_field}_id__in": updated}).delete()
+        if model is Seizure:
+            SeizureItem.objects.filter(seizure_id__in=updated).delete()
+        model.agencies.through.objects.filter(**{f"{link_field}_id__in": updated}).delete()
+    fresh, items, links, agencies = [], [], [], []
+    for body, meta in pairs:
+        event = existing.get(meta.record_uuid)
+        made = event is None
+        event = event or model(pk=meta.record_uuid)
+        serial.load(event, body)
+        event.origin_node, event.version = meta.origin_node, meta.version
+        if event.site_id:
+            event.site = sites.get(event.site_id)
+        own_items = []
+        for row in body.get("items") or [] if model is Seizure else []:
+            item = SeizureItem(seizure=event)
+            serial.load(item, row, exclude=frozenset({"seizure"}))
+            own_items.append(item)
+        own_entities = []
+        for row in body.get("involvements") or []:
+            entity = entities[row["entity"]["uuid"]]
+            link = Involvement()
+            serial.load(link, row, exclude=LINK_EXCLUDE)
+            setattr(link, link_field, event)
+            setattr(link, entity.kind, entity)
+            links.append(link)
+            own_entities.append(entity)
+        event.search_text = event_search_text(event, items=own_items, entities=own_entities)
+        if made:
+            event.created_at = event.updated_at = now
+            fresh.append(event)
+        else:
+            event.save()
+        items += own_items
+        agencies += [[event.pk, agency] for agency in body.get("agencies") or []]
+    pgcopy.insert(model, fresh)
+    pgcopy.insert_history(model, fresh, None, now)
+    pgcopy.insert_rows(model.agencies.through, [f"{link_field}_id", "agency_id"], agencies)
+    for obj in (*items, *links):  # ids from the database, set by `insert(need_ids=True)`
+        obj.pk = None
+    pgcopy.insert(SeizureItem, items, need_ids=True)
+    pgcopy.insert_history(SeizureItem, items, None, now)
+    pgcopy.insert(Involvement, links, need_ids=True)
+    pgcopy.insert_history(Involvement, links, None, now)
+
+
+def _events_many_applier(model: Any) -> Any:
+    def apply_many(pairs: list[tuple[dict[str, Any], registry.Meta]]) -> None:
+        _apply_events_many(model, pairs)
+
+    return apply_many
+
+
 def _apply_entity(body: dict[str, Any], meta: registry.Meta) -> Any:
     return apply_entity_snapshot({**body, "uuid": meta.record_uuid, "version": meta.version},
                                  meta.origin_node)  # fmt: skip
@@ -133,8 +259,9 @@ def _event_applier(model: Any) -> Any:
 def register() -> None:
     for name, model in EVENT_MODELS.items():
         registry.register(
-            name, serialise=serialise_event, withdraw=_withdraw(model), apply=_event_applier(model)
-        )
+            name, serialise=serialise_event, withdraw=_withdraw(model),
+            apply=_event_applier(model), apply_many=_events_many_applier(model),
+        )  # fmt: skip
     for kind, model in ENTITY_MODELS.items():
         registry.register(
             kind, serialise=serialise_entity, apply=_apply_entity, withdraw=_withdraw(model)

@@ -1,17 +1,22 @@
 """Ingress: verify, store in the inbox keyed on (origin, record, version), apply in order.
 
-`receive(data, subject)` is all a consumer calls, once per message, before it acks the message.
-Everything happens in one transaction: the inbox row, the applied copy, the receipt's outbox
-row and the audit event. A refused envelope is quarantined and audited; it never raises and
-never touches existing data.
+`receive_batch(messages)` is what the consumer calls with each batch it fetched, before it
+acks them; `receive(data, subject)` is the same for one message. A batch is one transaction:
+the inbox rows, the applied copies, the audit events and one receipt per origin listing every
+envelope of the batch. Each message runs in its own savepoint, so a duplicate rolls back alone;
+if the batch as a whole fails, its messages are taken one by one. A refused envelope is
+quarantined and audited; it never raises and never touches existing data.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
+import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from blonet.audit.services import audit_event_record
+from blonet.audit.services import audit_event_record, audit_events_record
 from blonet.federation import envelope, node, registry
 from blonet.federation.choices import STATE_RANK, DeliveryState, InboxState
 from blonet.federation.models import (
@@ -41,6 +46,266 @@ class Outcome:
     reason: str = ""
 
 
+@dataclass
+class _Batch:
+    """What the messages of one batch leave to be written once, at the end of the batch."""
+
+    receipts: dict[str, dict[tuple[str, str, int], dict[str, Any]]] = field(default_factory=dict)
+    audits: list[dict[str, Any]] = field(default_factory=list)
+    peers: dict[str, bool] = field(default_factory=dict)
+    keys: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def merge(self, other: _Batch) -> None:
+        for origin, items in other.receipts.items():
+            self.receipts.setdefault(origin, {}).update(items)
+        self.audits.extend(other.audits)
+
+
+_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("inbox_batch", default=None)
+
+
+def _audit(**event: Any) -> None:
+    batch = _batch.get()
+    if batch is None:
+        audit_event_record(actor=None, **event)
+    else:
+        batch.audits.append(event)
+
+
+def _is_peer(code: str) -> bool:
+    batch = _batch.get()
+    if batch is None:
+        return Peer.objects.filter(code=code).exists()
+    if code not in batch.peers:
+        batch.peers[code] = Peer.objects.filter(code=code).exists()
+    return batch.peers[code]
+
+
+def _peer_key(origin: str, key_id: str) -> Any:
+    batch = _batch.get()
+    if batch is None:
+        return node.peer_key(origin, key_id)
+    if (origin, key_id) not in batch.keys:
+        batch.keys[(origin, key_id)] = node.peer_key(origin, key_id)
+    return batch.keys[(origin, key_id)]
+
+
+def receive(data: bytes, subject: str = "") -> Outcome:
+    """One envelope on its own (its receipt is a batch of one)."""
+    return receive_batch([(data, subject)])[0]
+
+
+def receive_batch(messages: Iterable[tuple[bytes, str]]) -> list[Outcome]:
+    """Store and apply a batch in one transaction; one outcome per message, in order."""
+    messages = list(messages)
+    try:
+        with transaction.atomic():
+            return _run_batch(messages)
+    except Exception:
+        if len(messages) == 1:
+            raise
+        log.warning("federation: a batch of %d failed; taking its messages one by one",
+                    len(messages))  # fmt: skip
+        return [receive(data, subject) for data, subject in messages]
+
+
+@dataclass
+class _Record:
+    """A verified envelope carrying a record version, at its place in the batch."""
+
+    index: int
+    data: bytes
+    env: dict[str, Any]
+    body: dict[str, Any]
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.env["origin_node"], self.env["record_uuid"], self.env["version"])
+
+
+def _run_batch(messages: list[tuple[bytes, str]]) -> list[Outcome]:
+    batch = _Batch()
+    outcomes: list[Outcome | None] = [None] * len(messages)
+    records: list[_Record] = []
+
+    def step(fn: Any, *args: Any) -> Any:
+        # What a step queues (receipts, audit events) is kept only if the step succeeded.
+        one = _Batch(peers=batch.peers, keys=batch.keys)
+        token = _batch.set(one)
+        try:
+            result = fn(*args)
+        finally:
+            _batch.reset(token)
+        batch.merge(one)
+        return result
+
+    for i, (data, subject) in enumerate(messages):
+        got = step(_verify_one, data, subject)
+        if isinstance(got, Outcome):
+            outcomes[i] = got
+        else:
+            records.append(_Record(i, data, *got))
+    fast, slow = _split(records)
+    if fast:
+        try:
+            for record, outcome in zip(fast, step(_fast, fast), strict=True):
+                outcomes[record.index] = outcome
+        except Exception as exc:  # anything unusual: the careful path, message by message
+            log.info("federation: a batch goes one by one (%s)", type(exc).__name__)
+            slow = sorted(fast + slow, key=lambda r: r.index)
+    for record in slow:
+        outcomes[record.index] = step(_store_one, record)
+    token = _batch.set(None)
+    try:
+        audit_events_record(batch.audits)
+        for origin, items in batch.receipts.items():
+            _send_receipts(origin, list(items.values()))
+    finally:
+        _batch.reset(token)
+    return [o if o is not None else Outcome("refused", "internal") for o in outcomes]
+
+
+def _split(records: list[_Record]) -> tuple[list[_Record], list[_Record]]:
+    """Records whose type applies many at once go together; a record with any message that
+    must go one by one (a withdrawal, say) goes one by one entirely."""
+
+    def can(r: _Record) -> bool:
+        handler = registry.TYPES.get(r.env["record_type"])
+        return handler is not None and handler.ordered and handler.apply_many is not None
+
+    careful = {r.key[:2] for r in records if not can(r)}
+    fast = [r for r in records if r.key[:2] not in careful]
+    return fast, [r for r in records if r.key[:2] in careful]
+
+
+class _Careful(Exception):
+    """The fast path met something only the one-by-one path decides."""
+
+
+def _fast(records: list[_Record]) -> list[Outcome]:
+    with transaction.atomic():
+        return _store_and_apply_many(records)
+
+
+def _store_and_apply_many(records: list[_Record]) -> list[Outcome]:
+    """`_store_and_apply` for a batch: the same states, receipts and audit events, decided in
+    memory from three queries, with each record's copy written once at its last version."""
+    now = timezone.now()
+    uuids = sorted({r.env["record_uuid"] for r in records})
+    stored = {
+        (o, u, v): (st, reason)
+        for o, u, v, st, reason in InboxEntry.objects.filter(record_uuid__in=uuids).values_list(
+            "origin_node", "record_uuid", "version", "state", "reason")
+    }  # fmt: skip
+    parked: dict[tuple[str, str], list[InboxEntry]] = {}
+    if any(st == InboxState.PARKED for st, _r in stored.values()):
+        for p in InboxEntry.objects.filter(record_uuid__in=uuids, state=InboxState.PARKED):
+            parked.setdefault((p.origin_node, p.record_uuid), []).append(p)
+    cursors = {
+        (c.origin_node, c.record_uuid): c
+        for c in RecordCursor.objects.select_for_update().filter(record_uuid__in=uuids)
+    }
+    outcomes: dict[int, Outcome] = {}
+    groups: dict[tuple[str, str], list[_Record]] = {}
+    seen: set[tuple[str, str, int]] = set()
+    for r in records:
+        if r.key in stored:  # a replay or a re-send: nothing changes; answer again
+            state, reason = stored[r.key]
+            _receipt(r.env, state, reason)
+            outcomes[r.index] = Outcome("duplicate", state)
+        elif r.key in seen:
+            outcomes[r.index] = Outcome("duplicate")
+        else:
+            seen.add(r.key)
+            groups.setdefault(r.key[:2], []).append(r)
+    fresh: list[InboxEntry] = []
+    moved: dict[str, list[int]] = {}
+    new_cursors: list[RecordCursor] = []
+    changed_cursors: list[RecordCursor] = []
+    to_apply: dict[str, list[tuple[dict[str, Any], registry.Meta]]] = {}
+    for (origin, record_uuid), group in groups.items():
+        kind = group[0].env["record_type"]
+        cursor = cursors.get((origin, record_uuid))
+        if cursor is None:
+            cursor = RecordCursor(origin_node=origin, record_uuid=record_uuid, record_type=kind)
+            new_cursors.append(cursor)
+        elif cursor.record_type != kind:
+            raise _Careful("record type changed")
+        applied = start = cursor.applied_version
+        last: tuple[dict[str, Any], dict[str, Any]] | None = None
+        candidates: list[tuple[int, _Record | None, InboxEntry | None]] = [
+            (r.env["version"], r, None) for r in group
+        ] + [(p.version, None, p) for p in parked.get((origin, record_uuid), [])]
+        asked = False
+        for version, rec, park in sorted(candidates, key=lambda c: c[0]):
+            if rec is not None:
+                env, body = rec.env, rec.body
+            else:
+                assert park is not None
+                env, body = envelope.parse(park.envelope.encode()), park.body
+            if version <= applied:
+                state = InboxState.STALE
+                _receipt(env, InboxState.APPLIED, "")  # a newer version is already applied
+            elif _prior(body) > applied:
+                state = InboxState.PARKED
+                if not asked:  # an earlier version has not arrived: ask for what is missing
+                    control_send(
+                        record_type="resend_request", to=origin,
+                        body={"record_uuid": record_uuid, "after_version": applied},
+                        key=f"{record_uuid}:{applied}",
+                    )  # fmt: skip
+                    asked = True
+                if rec is not None:
+                    _receipt(env, InboxState.PARKED, "")
+            else:
+                state, applied, last = InboxState.APPLIED, version, (env, body)
+                _audit(
+                    action="federation.applied", target_type=f"federation.{kind}",
+                    target_id=record_uuid, data={"origin": origin, "version": version},
+                )  # fmt: skip
+                _receipt(env, InboxState.APPLIED, "")
+            if rec is not None:
+                outcomes[rec.index] = Outcome(str(state))
+                fresh.append(InboxEntry(
+                    origin_node=origin, record_uuid=record_uuid, version=version,
+                    record_type=kind, envelope=rec.data.decode("utf-8"), body=rec.body, state=state,
+                    applied_at=now if state == InboxState.APPLIED else None,
+                ))  # fmt: skip
+            elif state != InboxState.PARKED:
+                assert park is not None
+                moved.setdefault(str(state), []).append(park.pk)
+        if applied != start:
+            cursor.applied_version = applied
+            if cursor.pk is not None:
+                changed_cursors.append(cursor)
+        if last is not None:
+            env, body = last
+            meta = registry.Meta(
+                origin_node=origin, record_uuid=record_uuid, version=applied,
+                distribution=env["distribution"], handling_codes=env["handling_codes"],
+            )  # fmt: skip
+            plain = {k: v for k, v in body.items() if k != "_prior"}
+            to_apply.setdefault(kind, []).append((plain, meta))
+    for kind, pairs in to_apply.items():
+        apply_many = registry.TYPES[kind].apply_many
+        assert apply_many is not None  # _split let only such types through
+        apply_many(pairs)
+    InboxEntry.objects.bulk_create(fresh, batch_size=500)
+    for state, pks in moved.items():
+        InboxEntry.objects.filter(pk__in=pks).update(
+            state=state, applied_at=now if state == InboxState.APPLIED else None
+        )
+    RecordCursor.objects.bulk_create(new_cursors, batch_size=500)
+    RecordCursor.objects.bulk_update(changed_cursors, ["applied_version"], batch_size=500)
+    return [outcomes[r.index] for r in records]
+
+
+def _send_receipts(origin: str, items: list[dict[str, Any]]) -> None:
+    items.sort(key=lambda i: (i["type"], i["record_uuid"], i["version"]))
+    digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()
+    control_send(record_type="receipt", to=origin, body={"items": items}, key=f"batch:{digest}")
+
+
 def _quarantine(data: bytes, subject: str, exc: envelope.Rejected, env: Any = None) -> Outcome:
     e = env if isinstance(env, dict) else {}
     with transaction.atomic():
@@ -52,8 +317,8 @@ def _quarantine(data: bytes, subject: str, exc: envelope.Rejected, env: Any = No
             reason=exc.reason, detail=exc.detail[:300], size=len(data),
             data=data[:65536].decode("utf-8", errors="replace"),
         )  # fmt: skip
-        audit_event_record(
-            actor=None, action="federation.refused", target=row,
+        _audit(
+            action="federation.refused", target=row,
             data={"reason": exc.reason, "origin": row.claimed_origin, "size": len(data)},
         )  # fmt: skip
     log.warning("federation: refused an envelope (%s) on %s", exc.reason, subject)
@@ -67,12 +332,12 @@ def _peek(data: bytes) -> Any:
         return None
 
 
-def receive(data: bytes, subject: str = "") -> Outcome:
+def _verify_one(data: bytes, subject: str) -> Outcome | tuple[dict[str, Any], dict[str, Any]]:
+    """Refused and control messages are done with here; a record comes back as (env, body)."""
     try:
         verified = envelope.verify(
-            data, this_node=node.code(), pair=node.keypair(), lookup=node.peer_key,
-            known_peer=lambda code: Peer.objects.filter(code=code).exists(),
-            known_type=registry.known,
+            data, this_node=node.code(), pair=node.keypair(), lookup=_peer_key,
+            known_peer=_is_peer, known_type=registry.known,
         )  # fmt: skip
     except envelope.Rejected as exc:
         outcome = _quarantine(data, subject, exc, _peek(data))
@@ -87,10 +352,18 @@ def receive(data: bytes, subject: str = "") -> Outcome:
         with transaction.atomic():
             _control(kind, env, body)
         return Outcome("control")
+    return env, body
+
+
+def _store_one(record: _Record) -> Outcome:
+    pending = _batch.get()
     try:
         with transaction.atomic():
-            return _store_and_apply(data, env, body)
+            return _store_and_apply(record.data, record.env, record.body)
     except IntegrityError:
+        if pending is not None:  # what the rolled-back savepoint had queued goes with it
+            pending.receipts.clear()
+            pending.audits.clear()
         return Outcome("duplicate")
 
 
@@ -181,8 +454,8 @@ def _apply(entry: InboxEntry, cursor: RecordCursor, *, advance: bool = True) -> 
     if advance:
         cursor.applied_version = entry.version
         cursor.save(update_fields=["applied_version"])
-    audit_event_record(
-        actor=None, action="federation.applied", target_type=f"federation.{kind}",
+    _audit(
+        action="federation.applied", target_type=f"federation.{kind}",
         target_id=entry.record_uuid, data={"origin": entry.origin_node, "version": entry.version},
     )  # fmt: skip
     _receipt(env, InboxState.APPLIED, "")
@@ -192,8 +465,8 @@ def _apply(entry: InboxEntry, cursor: RecordCursor, *, advance: bool = True) -> 
 def _refused_at_apply(entry: InboxEntry, env: dict[str, Any], kind: str, reason: str) -> Outcome:
     entry.state, entry.reason = InboxState.REFUSED, reason
     entry.save(update_fields=["state", "reason"])
-    audit_event_record(
-        actor=None, action="federation.refused", target_type="federation.inboxentry",
+    _audit(
+        action="federation.refused", target_type="federation.inboxentry",
         target_id=str(entry.pk), data={"reason": reason, "type": kind, "origin": entry.origin_node},
     )  # fmt: skip
     _receipt(env, InboxState.REFUSED, reason)
@@ -209,14 +482,18 @@ def _refuse_stored(data: bytes, env: dict[str, Any], body: dict[str, Any], reaso
 
 def _receipt(env: dict[str, Any], state: str, reason: str) -> None:
     origin = env["origin_node"]
-    if origin == node.code() or not Peer.objects.filter(code=origin).exists():
+    if origin == node.code() or not _is_peer(origin):
         return
-    control_send(
-        record_type="receipt", to=origin,
-        body={"type": env["record_type"], "record_uuid": env["record_uuid"],
-              "version": env["version"], "state": str(state), "reason": reason},
-        key=f"{env['record_type']}:{env['record_uuid']}:{env['version']}:{state}",
-    )  # fmt: skip
+    item = {"type": env["record_type"], "record_uuid": env["record_uuid"],
+            "version": env["version"], "state": str(state), "reason": reason}  # fmt: skip
+    batch = _batch.get()
+    if batch is None:
+        _send_receipts(origin, [item])
+        return
+    # A later outcome of the same envelope in the batch (parked, then applied) replaces it.
+    batch.receipts.setdefault(origin, {})[(item["type"], item["record_uuid"], item["version"])] = (
+        item
+    )
 
 
 # --- control messages ----------------------------------------------------------------------
@@ -232,43 +509,9 @@ _RECEIPT_STATE = {
 def _control(kind: str, env: dict[str, Any], body: dict[str, Any]) -> None:
     peer = env["origin_node"]
     if kind == "receipt":
-        state = (
-            _RECEIPT_STATE.get(InboxState(body["state"]))
-            if body.get("state") in InboxState.values
-            else None
-        )
-        if state is None:
-            return
-        delivery = (
-            Delivery.objects.select_for_update()
-            .filter(
-                peer_id=peer,
-                entry__record_type=body.get("type"),
-                entry__record_uuid=body.get("record_uuid"),
-                entry__version=int(body.get("version") or 0),
-            )
-            .first()
-        )
-        if delivery is None or STATE_RANK[state] < STATE_RANK[DeliveryState(delivery.state)]:
-            return
-        delivery.state = state
-        delivery.receipt_at = timezone.now()
-        delivery.reason = str(body.get("reason") or "")[:40]
-        delivery.save(update_fields=["state", "receipt_at", "reason"])
-        if state == DeliveryState.APPLIED:
-            # Versions apply in order: this one applied means every earlier one was too.
-            Delivery.objects.filter(
-                peer_id=peer, entry__record_uuid=delivery.entry.record_uuid,
-                entry__version__lt=delivery.entry.version,
-                state__in=[DeliveryState.QUEUED, DeliveryState.HANDED_OVER,
-                           DeliveryState.DELIVERED],
-            ).update(state=DeliveryState.APPLIED, receipt_at=delivery.receipt_at)  # fmt: skip
-        if state == DeliveryState.REFUSED:
-            audit_event_record(
-                actor=None, action="federation.refused_by_peer",
-                target_type="federation.outboxentry", target_id=str(delivery.entry_id),
-                data={"peer": peer, "reason": delivery.reason},
-            )  # fmt: skip
+        listed = body.get("items")
+        items = listed if isinstance(listed, list) else [body]
+        _receipts(peer, [i for i in items if isinstance(i, dict)])
     elif kind == "resend_request":
         resend(
             peer=peer, record_uuid=str(body.get("record_uuid")),
@@ -290,6 +533,67 @@ def _control(kind: str, env: dict[str, Any], body: dict[str, Any]) -> None:
                 # What was sent recently is still on its way: leave it to the receipts.
                 resend(peer=peer, record_uuid=record_uuid, after_version=have.get(record_uuid, 0),
                        older_than=recent)  # fmt: skip
+
+
+def _receipts(peer: str, items: list[dict[str, Any]]) -> None:
+    """Move each delivery the receipt names forward (never back), in a few queries."""
+    wanted: dict[tuple[str, str, int], tuple[DeliveryState, str]] = {}
+    for item in items:
+        state = _RECEIPT_STATE.get(InboxState(item["state"])) if item.get(
+            "state") in InboxState.values else None  # fmt: skip
+        version = item.get("version")
+        if state is None or type(version) is not int:
+            continue
+        wanted[(str(item.get("type")), str(item.get("record_uuid")), version)] = (
+            state, str(item.get("reason") or "")[:40])  # fmt: skip
+    if not wanted:
+        return
+    now = timezone.now()
+    rows = (
+        Delivery.objects.select_for_update()
+        .filter(peer_id=peer, entry__record_uuid__in={u for _t, u, _v in wanted})
+        .values_list("pk", "state", "entry_id", "entry__record_type", "entry__record_uuid",
+                     "entry__version")
+    )  # fmt: skip
+    moves: dict[tuple[DeliveryState, str], list[int]] = {}
+    applied_upto: dict[str, int] = {}
+    refused: list[tuple[int, str]] = []
+    current = {}
+    for pk, was_state, entry_id, rtype, ruuid, version in rows:
+        current[(rtype, ruuid, version)] = (pk, DeliveryState(was_state), entry_id)
+    for key, (state, reason) in wanted.items():
+        found = current.get(key)
+        if found is None:
+            continue
+        pk, was, entry_id = found
+        if state == DeliveryState.APPLIED:
+            applied_upto[key[1]] = max(applied_upto.get(key[1], 0), key[2])
+        if state == was or STATE_RANK[state] < STATE_RANK[was]:
+            continue
+        moves.setdefault((state, reason), []).append(pk)
+        if state == DeliveryState.REFUSED:
+            refused.append((entry_id, reason))
+    # Versions apply in order: a version applied means every earlier one was too.
+    for (rtype, ruuid, version), (pk, was, _e) in current.items():
+        if rtype in registry.CONTROL_TYPES or version >= applied_upto.get(ruuid, 0):
+            continue
+        if was in (DeliveryState.QUEUED, DeliveryState.HANDED_OVER, DeliveryState.DELIVERED):
+            moves.setdefault((DeliveryState.APPLIED, ""), []).append(pk)
+    for (state, reason), pks in moves.items():
+        for start in range(0, len(pks), 500):
+            Delivery.objects.filter(pk__in=pks[start : start + 500]).update(
+                state=state, receipt_at=now, reason=reason
+            )
+    _audit_many(
+        {"action": "federation.refused_by_peer", "target_type": "federation.outboxentry",
+         "target_id": str(entry_id), "data": {"peer": peer, "reason": reason}}
+        for entry_id, reason in refused
+    )  # fmt: skip
+
+
+def _audit_many(events: Iterable[dict[str, Any]]) -> None:
+    for event in events:
+        _audit(**event)
 
 
 def _digest(pairs: dict[str, int]) -> dict[str, Any]:
