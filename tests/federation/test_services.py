@@ -271,18 +271,28 @@ def test_generated_sequences_of_duplicates_and_reorderings(nodes, sequence):
     with nodes.as_node("KG"), transaction.atomic():
         for i in sequence:
             receive(envs[i])
-        got = set(sequence)
-        expected = 0
-        while expected in got:
-            expected += 1
-        copy = Seizure.objects.filter().first()
-        applied = AuditEvent.objects.filter(action="federation.applied").count()
-        if expected == 0:
-            assert copy is None and applied == 0
-        else:
-            assert copy is not None and copy.version == expected
-            assert applied == expected  # each applied version exactly once
+        _assert_in_order_state(sequence)
         transaction.set_rollback(True)
+
+
+def _assert_in_order_state(sequence):
+    """Versions 1..n applied once each, where n+1 is the first version that never came."""
+    got = set(sequence)
+    expected = 0
+    while expected in got:
+        expected += 1
+    copy = Seizure.objects.filter().first()
+    applied = AuditEvent.objects.filter(action="federation.applied").count()
+    if expected == 0:
+        assert copy is None and applied == 0
+    else:
+        assert copy is not None and copy.version == expected
+        assert applied == expected  # each applied version exactly once
+        if expected == 3:
+            assert copy.deleted_at is not None
+    states = dict(InboxEntry.objects.values_list("version", "state"))
+    assert all(states[v + 1] == "applied" for v in range(expected))
+    assert all(states[v + 1] == "parked" for v in got if v >= expected)
 
 
 def test_resends_back_off_per_delivery(nodes):
@@ -373,20 +383,5 @@ def test_generated_batches_end_as_one_by_one_would(nodes, sequence, cuts):
     with nodes.as_node("KG"), transaction.atomic():
         for a, b in pairwise(bounds):
             receive_batch([(envs[i], "") for i in sequence[a:b]])
-        got = set(sequence)
-        expected = 0
-        while expected in got:
-            expected += 1
-        copy = Seizure.objects.filter().first()
-        applied = AuditEvent.objects.filter(action="federation.applied").count()
-        if expected == 0:
-            assert copy is None and applied == 0
-        else:
-            assert copy is not None and copy.version == expected
-            assert applied == expected  # each applied version exactly once
-            if expected == 3:
-                assert copy.deleted_at is not None
-        states = dict(InboxEntry.objects.values_list("version", "state"))
-        assert all(states[v + 1] == "applied" for v in range(expected))
-        assert all(states[v + 1] == "parked" for v in got if v >= expected)
+        _assert_in_order_state(sequence)
         transaction.set_rollback(True)
