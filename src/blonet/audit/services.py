@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from blonet.audit.chain import GENESIS, link_hash
 from blonet.audit.models import AuditEvent
+from blonet.core import pgcopy
 
 # Any 64-bit number works as the advisory lock key; this one spells "audit".
 _PG_LOCK_KEY = 0x61756469740
@@ -83,5 +84,5 @@ def audit_events_record(events: list[dict[str, Any]]) -> list[AuditEvent]:
             )  # fmt: skip
             event.hash = prev = link_hash(event.prev_hash, event.chain_content())
             rows.append(event)
-        AuditEvent.objects.bulk_create(rows)
+        pgcopy.insert(AuditEvent, rows)  # COPY on PostgreSQL
     return rows

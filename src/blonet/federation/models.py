@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blonet.federation.choices import DeliveryState, InboxState
@@ -147,7 +148,7 @@ class InboxEntry(models.Model):
     body = models.JSONField(default=dict)
     state = models.CharField(_("state"), max_length=8, choices=InboxState.choices)
     reason = models.CharField(_("reason"), max_length=40, blank=True)
-    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
 
     class Meta:

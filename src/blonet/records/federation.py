@@ -14,9 +14,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from blonet.core import pgcopy
 from blonet.federation import registry, serial
 from blonet.federation.services.outbox import outbox_enqueue, recipients_for
-from blonet.records.io import pgcopy
 from blonet.records.models import ENTITY_MODELS, Incident, Involvement, Seizure, SeizureItem
 from blonet.records.search import entity_search_text, event_search_text
 

@@ -25,6 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from blonet.audit.services import audit_event_record, audit_events_record
+from blonet.core import pgcopy
 from blonet.federation import envelope, node, registry
 from blonet.federation.choices import STATE_RANK, DeliveryState, InboxState
 from blonet.federation.models import (
@@ -269,7 +270,7 @@ def _store_and_apply_many(records: list[_Record]) -> list[Outcome]:
                 fresh.append(InboxEntry(
                     origin_node=origin, record_uuid=record_uuid, version=version,
                     record_type=kind, envelope=rec.data.decode("utf-8"), body=rec.body, state=state,
-                    applied_at=now if state == InboxState.APPLIED else None,
+                    reason="", received_at=now,
                 ))  # fmt: skip
             elif state != InboxState.PARKED:
                 assert park is not None
@@ -290,12 +291,15 @@ def _store_and_apply_many(records: list[_Record]) -> list[Outcome]:
         apply_many = registry.TYPES[kind].apply_many
         assert apply_many is not None  # _split let only such types through
         apply_many(pairs)
-    InboxEntry.objects.bulk_create(fresh, batch_size=500)
+    done = timezone.now()
+    for entry in fresh:
+        entry.applied_at = done if entry.state == InboxState.APPLIED else None
+    pgcopy.insert(InboxEntry, fresh)  # COPY on PostgreSQL: envelopes are long texts
     for state, pks in moved.items():
         InboxEntry.objects.filter(pk__in=pks).update(
-            state=state, applied_at=now if state == InboxState.APPLIED else None
+            state=state, applied_at=done if state == InboxState.APPLIED else None
         )
-    RecordCursor.objects.bulk_create(new_cursors, batch_size=500)
+    pgcopy.insert(RecordCursor, new_cursors)
     RecordCursor.objects.bulk_update(changed_cursors, ["applied_version"], batch_size=500)
     return [outcomes[r.index] for r in records]
 

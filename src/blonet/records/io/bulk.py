@@ -21,9 +21,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from blonet.core import pgcopy
 from blonet.directory.models import Agency, Office, Site
 from blonet.records.choices import LinkRole
-from blonet.records.io import pgcopy
 from blonet.records.models import ENTITY_MODELS, Involvement, Seizure, SeizureItem
 from blonet.records.models.base import SHARING_FIELDS, new_instance
 from blonet.records.search import event_search_text
