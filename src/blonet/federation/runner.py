@@ -109,7 +109,7 @@ def housekeeping(last_digest: float) -> float:
     return last_digest
 
 
-async def relay(stop: asyncio.Event, *, url: str | None = None, batch: int = 200,
+async def relay(stop: asyncio.Event, *, url: str | None = None, batch: int = 500,
                 idle: float = 0.05) -> None:  # fmt: skip
     nc, js = await client.connect(url or settings.BLONET_NATS_URL, f"relay-{node.code()}")
     try:
@@ -147,7 +147,7 @@ def _receive(messages: list[tuple[bytes, str]]) -> list[inbox.Outcome]:
     return inbox.receive_batch(messages)
 
 
-async def consume(stop: asyncio.Event, *, url: str | None = None, batch: int = 200) -> None:
+async def consume(stop: asyncio.Event, *, url: str | None = None, batch: int = 500) -> None:
     nc, js = await client.connect(url or settings.BLONET_NATS_URL, f"consume-{node.code()}")
     try:
         await topology.ensure_streams(js, node.code(), await sync_to_async(peer_specs)())
