@@ -139,6 +139,40 @@ def test_server_binary_ports_and_restart(tmp_path: Path) -> None:
     assert not kz.running
 
 
+def test_a_leaf_link_needs_its_password_and_the_hubs_certificate(tmp_path: Path) -> None:
+    from blonet.federation.nats.tls import make_lab_tls
+
+    tls = make_lab_tls(tmp_path / "tls")
+    hub = server.NatsServer(
+        "REG", tmp_path / "REG", "REG", leaf_listen_port=server.free_port(),
+        leaf_users={"KZ": "right-password"}, leaf_tls=tls,
+    )  # fmt: skip
+    assert hub.leaf_url is not None
+    with hub:
+        assert hub.config_path.stat().st_mode & 0o777 == 0o600  # it holds the passwords
+        intruders = [
+            server.NatsServer("KZ", tmp_path / "bad", "KZ", leaf_remotes=[hub.leaf_url],
+                              leaf_user=("KZ", "wrong"), leaf_tls=tls),
+            # The right password, but no TLS: the hub's TLS handshake fails.
+            server.NatsServer("KZ", tmp_path / "plain", "KZ", leaf_remotes=[hub.leaf_url],
+                              leaf_user=("KZ", "right-password")),
+        ]  # fmt: skip
+        for intruder in intruders:
+            with intruder:
+                time.sleep(2.5)  # leaves re-dial every second: a few attempts
+                assert hub.leaf_count() == 0
+        good = server.NatsServer(
+            "KZ", tmp_path / "KZ", "KZ", leaf_remotes=[hub.leaf_url],
+            leaf_user=("KZ", "right-password"), leaf_tls=tls,
+        )  # fmt: skip
+        with good:
+            deadline = time.monotonic() + DEADLINE
+            while hub.leaf_count() < 1:
+                assert time.monotonic() < deadline, "the leaf with the right password got no link"
+                time.sleep(0.05)
+        assert "right-password" not in hub.log_path.read_text()
+
+
 # -- routing ----------------------------------------------------------------------------------
 
 

@@ -2,7 +2,8 @@
 
 The hub (the regional centre) listens for leaf node connections; every other node's server
 dials it as a leaf. Each server has its own store directory ``<base_dir>/<CODE>/`` and its own
-free loopback ports, kept across restarts.
+free loopback ports, kept across restarts. Leaf links use TLS (a certificate authority and a
+hub certificate made for the lab under ``<base_dir>/tls/``) and a random password per leaf.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from nats.aio.client import Client
 
 from .client import connect
 from .server import NatsServer, NatsServerError, free_port
+from .tls import leaf_password, make_lab_tls
 from .topology import (
     REGIONAL,
     Outcome,
@@ -71,17 +73,26 @@ class Lab:
         self.nodes = tuple(node_code(n) for n in nodes)
         if self.hub not in self.nodes:
             raise ValueError(f"the hub {hub!r} is not among the nodes {self.nodes}")
+        tls_dir = self.base_dir / "tls"
+        leaf_tls = make_lab_tls(tls_dir)
+        passwords = {
+            code: leaf_password(tls_dir / f"leaf-{code}.password")
+            for code in self.nodes
+            if code != self.hub
+        }
         hub_server = NatsServer(
-            self.hub, self.base_dir / self.hub, self.hub, leaf_listen_port=free_port()
-        )
+            self.hub, self.base_dir / self.hub, self.hub, leaf_listen_port=free_port(),
+            leaf_users=passwords, leaf_tls=leaf_tls,
+        )  # fmt: skip
         assert hub_server.leaf_url is not None
         self.hub_leaf_url: str = hub_server.leaf_url
         self.servers: dict[str, NatsServer] = {self.hub: hub_server}
         for code in self.nodes:
             if code != self.hub:
                 self.servers[code] = NatsServer(
-                    code, self.base_dir / code, code, leaf_remotes=[self.hub_leaf_url]
-                )
+                    code, self.base_dir / code, code, leaf_remotes=[self.hub_leaf_url],
+                    leaf_user=(code, passwords[code]), leaf_tls=leaf_tls,
+                )  # fmt: skip
         if start:
             self.start()
 

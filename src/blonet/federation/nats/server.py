@@ -19,8 +19,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from .tls import LeafTls
 
 LOOPBACK = "127.0.0.1"
 
@@ -68,6 +72,11 @@ class NatsServer:
     remotes and clients can reconnect to the same address. ``leaf_remotes`` are ``nats-leaf://``
     URLs of the hub; ``set_leaf_remotes`` rewrites the configuration and reloads it (SIGHUP), which
     drops or re-solicits the leaf link without stopping the server.
+
+    Leaf links are authenticated and encrypted when asked: a hub with ``leaf_users`` (user →
+    password) accepts only those leaves, a leaf with ``leaf_user`` (user, password) dials with
+    them; ``leaf_tls`` makes a hub present its certificate and a leaf verify it against the CA.
+    The configuration file holds the passwords and is readable by its owner only.
     """
 
     def __init__(
@@ -78,6 +87,10 @@ class NatsServer:
         port: int | None = None,
         leaf_listen_port: int | None = None,
         leaf_remotes: list[str] | None = None,
+        *,
+        leaf_users: Mapping[str, str] | None = None,
+        leaf_user: tuple[str, str] | None = None,
+        leaf_tls: LeafTls | None = None,
     ) -> None:
         self.name = name
         self.store_dir = Path(store_dir)
@@ -86,6 +99,9 @@ class NatsServer:
         self.monitor_port = free_port()
         self.leaf_listen_port = leaf_listen_port
         self.leaf_remotes: list[str] = list(leaf_remotes or [])
+        self.leaf_users = dict(leaf_users or {})
+        self.leaf_user = leaf_user
+        self.leaf_tls = leaf_tls
         self.process: subprocess.Popen[bytes] | None = None
 
     # -- addresses -----------------------------------------------------------------------------
@@ -131,10 +147,27 @@ class NatsServer:
         leaf: list[str] = []
         if self.leaf_listen_port is not None:
             leaf.append(f"  listen: {_quote(f'{LOOPBACK}:{self.leaf_listen_port}')}")
+            if self.leaf_tls is not None:
+                leaf.append(
+                    f"  tls {{cert_file: {_quote(str(self.leaf_tls.cert_file))}, "
+                    f"key_file: {_quote(str(self.leaf_tls.key_file))}, timeout: 2}}"
+                )
+            if self.leaf_users:
+                users = ", ".join(
+                    f"{{user: {_quote(u)}, password: {_quote(pw)}}}"
+                    for u, pw in sorted(self.leaf_users.items())
+                )
+                leaf.append(f"  authorization {{users: [{users}]}}")
         if self.leaf_remotes:
             deny = ", ".join(_quote(subject) for subject in LEAF_DENY)
+            tls = (
+                f", tls: {{ca_file: {_quote(str(self.leaf_tls.ca_file))}}}"
+                if self.leaf_tls is not None
+                else ""
+            )
             remotes = ", ".join(
-                f"{{url: {_quote(url)}, deny_imports: [{deny}], deny_exports: [{deny}]}}"
+                f"{{url: {_quote(self._with_user(url))}{tls}, deny_imports: [{deny}], "
+                f"deny_exports: [{deny}]}}"
                 for url in self.leaf_remotes
             )
             leaf.append(f"  remotes: [{remotes}]")
@@ -144,9 +177,18 @@ class NatsServer:
             lines += ["leafnodes {", *leaf, "}"]
         return "\n".join(lines) + "\n"
 
+    def _with_user(self, url: str) -> str:
+        if self.leaf_user is None:
+            return url
+        user, password = (quote(part, safe="") for part in self.leaf_user)
+        parts = urlsplit(url)
+        return urlunsplit(parts._replace(netloc=f"{user}:{password}@{parts.netloc}"))
+
     def write_config(self) -> None:
         self.store_dir.mkdir(parents=True, exist_ok=True)
-        self.config_path.write_text(self.config_text(), encoding="utf-8")
+        fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(self.config_text())
 
     # -- lifecycle -----------------------------------------------------------------------------
 
