@@ -385,3 +385,28 @@ def test_generated_batches_end_as_one_by_one_would(nodes, sequence, cuts):
             receive_batch([(envs[i], "") for i in sequence[a:b]])
         _assert_in_order_state(sequence)
         transaction.set_rollback(True)
+
+
+def test_an_imported_seizure_is_shared_as_one_recorded_through_the_form(nodes, kz_officer):
+    from blonet.records.io.imports import import_seizures
+
+    header = (
+        "occurred_at,site,distribution,counterpart_country,commodity,quantity,unit,person1_name"
+    )
+    rows = [
+        "2026-11-20 09:30,kz-kordai-bcp,bilateral,KG,heroin,12.5,kg,Qurbonov Yusuf",
+        "2026-11-21 09:30,kz-kordai-bcp,national,,opium,1,kg,Ivanov Petr",
+    ]
+    content = "\r\n".join([header, *rows]).encode()
+    with nodes.as_node("KZ"):
+        report = import_seizures(
+            actor=kz_officer, office="kz-kordai-blo", content=content,
+            filename="seizures.csv", dry_run=False,
+        )  # fmt: skip
+        assert len(report.created) == 2
+    shared = Seizure.objects.get(distribution="bilateral")
+    entry = OutboxEntry.objects.get(record_type="seizure")
+    assert entry.record_uuid == str(shared.pk) and entry.recipients == ["KG"]
+    # The driver goes too (its sharing fields are the seizure's); the national seizure stays.
+    assert OutboxEntry.objects.filter(record_type="person").count() == 1
+    assert Delivery.objects.filter(entry=entry, peer_id="KG", state="queued").exists()

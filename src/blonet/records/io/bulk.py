@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from blonet.core import pgcopy
 from blonet.directory.models import Agency, Office, Site
 from blonet.records.choices import LinkRole
+from blonet.records.federation import share
 from blonet.records.models import ENTITY_MODELS, Involvement, Seizure, SeizureItem
 from blonet.records.models.base import SHARING_FIELDS, new_instance
 from blonet.records.search import event_search_text
@@ -199,4 +200,10 @@ def write(ctx: Context, batch: list[Prepared]) -> dict[str, list[str]]:
         made[kind] = [str(e.pk) for e in entities]
     pgcopy.insert(Involvement, links, need_ids=True)
     pgcopy.insert_history(Involvement, links, ctx.user, now)
+    # What the distribution releases goes to the peer nodes, as `seizure_record` does: the
+    # outbox rows in this transaction (nothing at all on a node without federation).
+    for p in batch:
+        for _role, _note, entity in p.links:
+            share(entity)
+        share(p.seizure)
     return made
