@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "blonet.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "blonet.core.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -183,9 +184,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"  # allauth passes the login as `username`
 
-# Sessions end when idle.
+# Sessions end when idle: `core.middleware.SlidingSessionMiddleware` saves the session (and so
+# moves its expiry) when the expiry would move by more than BLONET_SESSION_REFRESH_SECONDS, not
+# on every request.
 SESSION_COOKIE_AGE = env.int("BLONET_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+BLONET_SESSION_REFRESH_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 SECURE_COOKIES = env.bool("BLONET_SECURE_COOKIES", default=True)
