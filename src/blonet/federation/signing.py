@@ -133,9 +133,15 @@ def save(pair: KeyPair, directory: Path) -> Path:
         "sign_seed": b64(pair.sign_seed),
         "box_secret": b64(pair.box_secret),
     }
+    return write_private(path, json.dumps(data, indent=2).encode("utf-8"))
+
+
+def write_private(path: Path, data: bytes) -> Path:
+    """Write `data` to `path`, readable by the owner only (a file already there included)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
     os.chmod(path, 0o600)
     return path
 

@@ -24,6 +24,8 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from blonet.federation.signing import write_private
+
 from .tls import LeafTls
 
 LOOPBACK = "127.0.0.1"
@@ -185,10 +187,7 @@ class NatsServer:
         return urlunsplit(parts._replace(netloc=f"{user}:{password}@{parts.netloc}"))
 
     def write_config(self) -> None:
-        self.store_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(self.config_text())
+        write_private(self.config_path, self.config_text().encode("utf-8"))
 
     # -- lifecycle -----------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from blonet.federation.signing import write_private
+
 
 @dataclass(frozen=True)
 class LeafTls:
@@ -28,14 +29,6 @@ class LeafTls:
     ca_file: Path
     cert_file: Path
     key_file: Path
-
-
-def _private(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    return path
 
 
 def _name(common: str) -> x509.Name:
@@ -77,9 +70,9 @@ def make_lab_tls(directory: Path, host: str = "127.0.0.1", days: int = 30) -> Le
     )
     pem = serialization.Encoding.PEM
     return LeafTls(
-        ca_file=_private(directory / "ca.pem", ca.public_bytes(pem)),
-        cert_file=_private(directory / "hub.pem", cert.public_bytes(pem)),
-        key_file=_private(
+        ca_file=write_private(directory / "ca.pem", ca.public_bytes(pem)),
+        cert_file=write_private(directory / "hub.pem", cert.public_bytes(pem)),
+        key_file=write_private(
             directory / "hub-key.pem",
             key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
         ),
@@ -91,5 +84,5 @@ def leaf_password(path: Path) -> str:
     if path.exists():
         return path.read_text(encoding="ascii").strip()
     password = secrets.token_urlsafe(32)
-    _private(path, password.encode("ascii"))
+    write_private(path, password.encode("ascii"))
     return password
