@@ -98,6 +98,11 @@ def test_record_find_edit_and_history_of_a_seizure(live_server, live_directory, 
     assert "Driver" in links
     assert "Qurbonov Yusuf" in links
     assert "01 KG 123 ABC" in links
+    # The sections other contexts add come after the page (htmx) and leave no placeholder.
+    expect(page.locator("[data-testid=exchange-section]")).to_contain_text(
+        "Notify across the border"
+    )
+    expect(page.locator("[data-testid=section-placeholder]")).to_have_count(0)
 
     # Found in the list by the driver's name, typed in Cyrillic, among others.
     seizure_record(

@@ -10,6 +10,7 @@ from blonet.federation.models import Delivery, Peer
 from blonet.federation.services.inbox import receive
 from tests.federation.nodes import Nodes
 from tests.federation.test_services import record
+from tests.records.sections import page_with_sections
 
 pytestmark = pytest.mark.django_db
 
@@ -79,9 +80,7 @@ def test_a_copy_says_where_it_came_from_and_offers_no_edit(client, nodes, kg_off
     client.force_login(kg_officer)
     with nodes.as_node("KG"):
         receive(envs[0])
-        page = client.get(reverse("records:seizure_detail", args=[made["s"].pk]))
-        assert page.status_code == 200
-        html = page.content.decode()
+        html = page_with_sections(client, reverse("records:seizure_detail", args=[made["s"].pk]))
         assert 'data-testid="copy-from"' in html and "node KZ" in html
         edit = client.get(reverse("records:seizure_edit", args=[made["s"].pk]))
     assert edit.status_code in (403, 404)
@@ -91,5 +90,5 @@ def test_the_owners_page_shows_the_fate_at_each_peer(client, nodes, kz_officer):
     client.force_login(kz_officer)
     with nodes.as_node("KZ"):
         s = record("bilateral")
-        html = client.get(reverse("records:seizure_detail", args=[s.pk])).content.decode()
+        html = page_with_sections(client, reverse("records:seizure_detail", args=[s.pk]))
     assert 'data-testid="federation-section"' in html and "Queued" in html

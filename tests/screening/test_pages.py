@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from blonet.audit.models import AuditEvent
 from blonet.screening.models import DismissedPair, Hit, ScreeningRun, WatchlistEntry
+from tests.records.sections import page_with_sections
 from tests.screening.conftest import td3_mrz
 
 pytestmark = pytest.mark.django_db
@@ -262,8 +263,7 @@ def test_put_a_records_person_on_a_list_in_one_step(person_list, client, analyst
     seizure = record_seizure(kz, office="kz-caricc-rc", distribution="regional")
     person = Person.objects.get(involvements__seizure=seizure)
     client.force_login(kz)
-    entity_page = client.get(person.get_absolute_url())
-    html = entity_page.content.decode()
+    html = page_with_sections(client, person.get_absolute_url())
     assert 'data-testid="screening-section"' in html
     url = reverse("screening:entry_from_entity", args=["person", person.pk])
     assert url in html

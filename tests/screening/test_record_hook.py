@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.records.sections import page_with_sections
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,6 +31,6 @@ def test_a_watchlisted_driver_is_screened_and_shown_on_the_seizure(
     hits = list(Hit.objects.filter(run__record_id=seizure.pk))
     assert [h.entry.name for h in hits] == ["Курбонов Юсуф"]
     client.force_login(kz_officer)
-    page = client.get(seizure.get_absolute_url()).content.decode()
+    page = page_with_sections(client, seizure.get_absolute_url())
     assert 'data-testid="record-hits"' in page
     assert "Курбонов Юсуф" in page

@@ -4,19 +4,19 @@ the likely-duplicate check of the seizure form."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from blonet.core.errors import NotFound, PermissionDenied, ValidationError
 from blonet.core.listing import filtered_list
-from blonet.records import selectors
+from blonet.records import hooks, selectors
 from blonet.records.filters import entity_filter_for
 from blonet.records.forms import entity_form_class, entity_initial
 from blonet.records.models import ENTITY_MODELS, Involvement
@@ -33,20 +33,7 @@ from blonet.records.views.common import (
     require_operational,
     styled,
 )
-
-# Sections other contexts add to an entity's page (exchange: the alerts and messages that name
-# it). Higher contexts register from their AppConfig.ready(); records never imports them.
-# A section is called with (user, entity) and returns None (nothing to show) or a dict with
-# "template" (a template name) and whatever that template needs; it must read through
-# `.visible_to(user)` like every other read.
-EntitySection = Callable[[Any, Any], "dict[str, Any] | None"]
-ENTITY_SECTIONS: list[EntitySection] = []
-
-
-def register_entity_section(section: EntitySection) -> EntitySection:
-    if section not in ENTITY_SECTIONS:
-        ENTITY_SECTIONS.append(section)
-    return section
+from blonet.records.views.sections import placeholders, section_response
 
 
 def _model(kind: str) -> Any:
@@ -111,7 +98,10 @@ def entity_detail(request: HttpRequest, kind: str, pk: Any) -> HttpResponse:
     entity = _get(request, kind, pk)
     if kind == "person":
         audit_read(request, "records.person.viewed", entity, {})
-    sections = [s for s in (section(request.user, entity) for section in ENTITY_SECTIONS) if s]
+    sections = placeholders(
+        list(hooks.ENTITY_SECTIONS),
+        lambda name: reverse("records:entity_section", args=[kind, entity.pk, name]),
+    )
     names = [*ENTITY_FIELDS[kind], *(["name_latin"] if kind == "person" else [])]
     context = {
         "entity": entity,
@@ -127,6 +117,14 @@ def entity_detail(request: HttpRequest, kind: str, pk: Any) -> HttpResponse:
         "sections": sections,
     }
     return render(request, "records/entity_detail.html", context)
+
+
+@login_required
+def entity_section(request: HttpRequest, kind: str, pk: Any, name: str) -> HttpResponse:
+    """One section of the entity's page (the page holds a placeholder that htmx fills)."""
+    entity = _get(request, kind, pk)
+    context = {"entity": entity, "kind": kind}
+    return section_response(request, hooks.ENTITY_SECTIONS, name, entity, context)
 
 
 def _value(entity: Any, name: str) -> str:

@@ -11,12 +11,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blonet.core.choices import Distribution
 from blonet.core.errors import NotFound, PermissionDenied, ValidationError
 from blonet.core.listing import filtered_list
+from blonet.records import hooks
 from blonet.records.choices import EntityKind
 from blonet.records.forms import (
     DEFAULT_ROLE,
@@ -25,7 +27,6 @@ from blonet.records.forms import (
     EventForm,
     RecordForms,
 )
-from blonet.records.hooks import record_sections
 from blonet.records.models import ENTITY_MODELS
 from blonet.records.models.base import SHARING_FIELDS
 from blonet.records.services import attachment_add
@@ -43,6 +44,7 @@ from blonet.records.views.common import (
     visible_links,
     writer_offices,
 )
+from blonet.records.views.sections import placeholders, section_response
 
 
 @dataclass(frozen=True)
@@ -261,12 +263,22 @@ def event_detail(
         "items": list(record.items.all()) if pages.has_items else [],
         "attachments": list(record.attachments.all()),
         "history": history_entries(record),
-        "sections": record_sections(request.user, record),
+        "sections": placeholders(
+            list(hooks.RECORD_SECTIONS),
+            lambda name: reverse(f"records:{pages.kind}_section", args=[record.pk, name]),
+        ),
         "can_edit": editable,
         "attachment_form": attachment_form or (AttachmentForm() if editable else None),
         "delete_form": delete_form or (DeleteForm() if editable else None),
     }
     return render(request, pages.template("detail"), context, status=status)
+
+
+def event_section(request: HttpRequest, pages: EventPages, pk: Any, name: str) -> HttpResponse:
+    """One section of the record's page (the page holds a placeholder that htmx fills)."""
+    record = pages.get(request, pk)
+    context = {"record": record, pages.kind: record, "pages": pages}
+    return section_response(request, hooks.RECORD_SECTIONS, name, record, context)
 
 
 def event_delete(request: HttpRequest, pages: EventPages, pk: Any) -> HttpResponse:

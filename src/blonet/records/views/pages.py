@@ -30,6 +30,7 @@ from blonet.records.views.events import (
     event_detail,
     event_form,
     event_list,
+    event_section,
 )
 
 
@@ -107,6 +108,11 @@ def seizure_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @login_required
+def seizure_section(request: HttpRequest, pk: Any, name: str) -> HttpResponse:
+    return event_section(request, SEIZURES, pk, name)
+
+
+@login_required
 def seizure_edit(request: HttpRequest, pk: Any) -> HttpResponse:
     return event_form(request, SEIZURES, pk)
 
@@ -134,6 +140,11 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def incident_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     return event_detail(request, INCIDENTS, pk)
+
+
+@login_required
+def incident_section(request: HttpRequest, pk: Any, name: str) -> HttpResponse:
+    return event_section(request, INCIDENTS, pk, name)
 
 
 @login_required
