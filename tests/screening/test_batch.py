@@ -1,5 +1,6 @@
 """Batch screening of manifests: background processing in chunks, progress, skipped rows with
-reasons, Windows-1251, results CSV, and a 10,000-row manifest in reasonable time."""
+reasons, Windows-1251, results CSV, and a 10,000-row manifest screened end to end (its speed
+is measured under bench/, not here)."""
 
 from __future__ import annotations
 
@@ -115,12 +116,9 @@ def test_ten_thousand_rows(person_list, kz_officer, django_capture_on_commit_cal
     lines[5000] = "QURBONOV YUSUF,1985-03-12,TJ"
     with django_capture_on_commit_callbacks(execute=False):
         run = batch_start(actor=kz_officer, content="\n".join(lines).encode(), filename="m.csv")
-    started = time.perf_counter()
     run = batch_process(run.pk)
-    seconds = time.perf_counter() - started
     assert (run.status, run.rows_done, run.rows_screened) == (RunStatus.DONE, 10_000, 10_000)
     assert [h.row for h in Hit.objects.filter(run=run)] == [5001]
-    assert seconds < 120, f"10,000 rows took {seconds:.1f} s"
 
 
 @pytest.mark.django_db
