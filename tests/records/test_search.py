@@ -98,6 +98,19 @@ def test_list_search_finds_the_seizure_in_any_script(kg_officer, kz_officer, rec
 
 
 @pytest.mark.django_db
+def test_a_seizure_is_found_by_its_reference_in_full_or_by_its_last_part(
+    kz_officer, record_seizure
+):
+    seizure = record_seizure(kz_officer)
+    other = record_seizure(kz_officer)
+    qs = seizure_list_visible_to(user=kz_officer)
+    short = seizure.reference.rsplit("-", 1)[-1]
+    for query in (seizure.reference, seizure.reference.lower(), f" {seizure.reference} ", short):
+        assert list(SeizureFilter({"q": query}, queryset=qs).qs) == [seizure], query
+    assert other.reference != seizure.reference
+
+
+@pytest.mark.django_db
 def test_filters(kz_officer, record_seizure):
     truck = record_seizure(kz_officer)
     car = record_seizure(

@@ -91,7 +91,8 @@ def event_search_text(
 ) -> str:
     names: list[str] = []
     words: list[str] = [event.narrative, event.place, getattr(event, "concealment_detail", "")]
-    codes: list[str] = [event.reference]
+    # The reference as printed (KZ-2026-E6FBD52F) and its last part, the one shown in headings.
+    codes: list[str] = [event.reference, (event.reference or "").rsplit("-", 1)[-1]]
     if event.site_id:
         words += [event.site.name, event.site.name_ru]
     for item in items:
@@ -120,8 +121,13 @@ def search_q(text: str, field: str = "search_text") -> Q | None:
         used = True
     if not used:
         return None
-    # A plate, phone or document number typed with spaces or dashes: also as one code.
+    # A plate, phone or document number typed with spaces or dashes: also as one code, and a
+    # reference or number as written (dashes kept, as references are stored).
+    several = len(_plain_words(text)) > 1
     code = normalise_plate(text).lower()
-    if len(code) >= 4 and any(ch.isdigit() for ch in code) and len(_plain_words(text)) > 1:
+    if len(code) >= 4 and any(ch.isdigit() for ch in code) and several:
         q |= Q(**{f"{field}__contains": f" {code}"})
+    written = "".join(text.split()).lower()
+    if written != code and len(written) >= 4 and any(ch.isdigit() for ch in written) and several:
+        q |= Q(**{f"{field}__contains": f" {written}"})
     return q
