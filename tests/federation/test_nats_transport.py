@@ -139,6 +139,34 @@ def test_server_binary_ports_and_restart(tmp_path: Path) -> None:
     assert not kz.running
 
 
+def test_a_port_taken_before_the_first_start_is_chosen_again(tmp_path: Path) -> None:
+    import socket
+
+    kz = server.NatsServer("KZ", tmp_path / "KZ", "KZ", leaf_listen_port=0)
+    taken_client, taken_leaf = kz.port, kz.leaf_listen_port
+    with socket.socket() as squatter, socket.socket() as squatter2:
+        squatter.bind(("127.0.0.1", taken_client))
+        squatter.listen()
+        squatter2.bind(("127.0.0.1", taken_leaf))
+        squatter2.listen()
+        with kz:
+            assert kz.running
+            assert kz.port != taken_client and kz.leaf_listen_port != taken_leaf
+            assert b"address already in use" in kz.log_path.read_bytes()
+            port = kz.port
+            kz.restart()  # once started, its ports are kept
+            assert kz.running and kz.port == port
+    # A port given by the caller is never changed behind its back.
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        given = squatter.getsockname()[1]
+        fixed = server.NatsServer("KG", tmp_path / "KG", "KG", port=given)
+        with pytest.raises(server.NatsServerError, match="exited"):
+            fixed.start()
+        assert fixed.port == given and not fixed.running
+
+
 def test_a_leaf_link_needs_its_password_and_the_hubs_certificate(tmp_path: Path) -> None:
     from blonet.federation.nats.tls import make_lab_tls
 

@@ -183,6 +183,8 @@ class FederationLab:
 
     def setup(self, *, users: bool = True, collectstatic: bool = True) -> None:
         self.nats.start()
+        for code, node in self.nodes.items():  # a server may have had to choose another port
+            node.nats_url = node.env["BLONET_NATS_URL"] = self.nats.url(code)
         template = None
         if all(n.sqlite_file is not None for n in self.nodes.values()):
             # One migrated database with the directory; every node starts from a copy of it.

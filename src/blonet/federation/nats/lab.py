@@ -16,7 +16,7 @@ from types import TracebackType
 from nats.aio.client import Client
 
 from .client import connect
-from .server import NatsServer, NatsServerError, free_port
+from .server import NatsServer, NatsServerError
 from .tls import leaf_password, make_lab_tls
 from .topology import (
     REGIONAL,
@@ -81,7 +81,7 @@ class Lab:
             if code != self.hub
         }
         hub_server = NatsServer(
-            self.hub, self.base_dir / self.hub, self.hub, leaf_listen_port=free_port(),
+            self.hub, self.base_dir / self.hub, self.hub, leaf_listen_port=0,
             leaf_users=passwords, leaf_tls=leaf_tls,
         )  # fmt: skip
         assert hub_server.leaf_url is not None
@@ -107,7 +107,12 @@ class Lab:
 
     def start(self, timeout: float = 10) -> Lab:
         """Start the hub, then the leaves, and wait until every leaf link is up."""
-        self.servers[self.hub].start(timeout)
+        hub = self.servers[self.hub].start(timeout)
+        if hub.leaf_url != self.hub_leaf_url:  # the hub had to choose another leaf port
+            assert hub.leaf_url is not None
+            self.hub_leaf_url = hub.leaf_url
+            for code in self.leaves:
+                self.servers[code].leaf_remotes = [self.hub_leaf_url]
         for code in self.leaves:
             self.servers[code].start(timeout)
         self.wait_leaves(timeout)

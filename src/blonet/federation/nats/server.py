@@ -37,6 +37,10 @@ LOOPBACK = "127.0.0.1"
 LEAF_DENY = ("blonet.>",)
 
 
+# Starts of a new server tried when a chosen port turns out to be taken (see NatsServer).
+BIND_ATTEMPTS = 4
+
+
 class NatsServerError(RuntimeError):
     """The nats-server binary is missing, or a server did not start or stop as asked."""
 
@@ -70,10 +74,13 @@ def _quote(value: str) -> str:
 class NatsServer:
     """A nats-server with JetStream in ``domain``, file store under ``store_dir``.
 
-    Ports are chosen once (free loopback ports unless given) and kept across restarts, so leaf
-    remotes and clients can reconnect to the same address. ``leaf_remotes`` are ``nats-leaf://``
-    URLs of the hub; ``set_leaf_remotes`` rewrites the configuration and reloads it (SIGHUP), which
-    drops or re-solicits the leaf link without stopping the server.
+    Ports are chosen once (free loopback ports unless given; ``leaf_listen_port=0`` asks for a free
+    one too) and kept across restarts, so leaf remotes and clients can reconnect to the same
+    address. A port chosen here can be taken by another program before the server binds it: on
+    its first start a server that fails to bind tries again on newly chosen ports.
+    ``leaf_remotes`` are ``nats-leaf://`` URLs of the hub; ``set_leaf_remotes`` rewrites the
+    configuration and reloads it (SIGHUP), which drops or re-solicits the leaf link without
+    stopping the server.
 
     Leaf links are authenticated and encrypted when asked: a hub with ``leaf_users`` (user →
     password) accepts only those leaves, a leaf with ``leaf_user`` (user, password) dials with
@@ -97,9 +104,14 @@ class NatsServer:
         self.name = name
         self.store_dir = Path(store_dir)
         self.domain = domain
+        self._chosen = {"port"} if port is None else set()
+        if leaf_listen_port == 0:
+            self._chosen.add("leaf_listen_port")
+            leaf_listen_port = free_port()
         self.port = port if port is not None else free_port()
         self.monitor_port = free_port()
         self.leaf_listen_port = leaf_listen_port
+        self._started_once = False
         self.leaf_remotes: list[str] = list(leaf_remotes or [])
         self.leaf_users = dict(leaf_users or {})
         self.leaf_user = leaf_user
@@ -195,6 +207,34 @@ class NatsServer:
         """Write the configuration, start the process, wait until JetStream answers."""
         if self.running:
             return self
+        attempts = 1 if self._started_once else BIND_ATTEMPTS
+        for attempt in range(1, attempts + 1):
+            log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+            try:
+                self._spawn(timeout)
+            except NatsServerError:
+                if attempt == attempts or not self._bind_failed(log_offset):
+                    raise
+                self._choose_ports()
+                continue
+            self._started_once = True
+            return self
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _bind_failed(self, log_offset: int) -> bool:
+        """Whether the last start failed because one of its ports was already taken."""
+        with self.log_path.open("rb") as log:
+            log.seek(log_offset)
+            return b"address already in use" in log.read()
+
+    def _choose_ports(self) -> None:
+        self.monitor_port = free_port()
+        if "port" in self._chosen:
+            self.port = free_port()
+        if "leaf_listen_port" in self._chosen:
+            self.leaf_listen_port = free_port()
+
+    def _spawn(self, timeout: float) -> None:
         self.write_config()
         log = self.log_path.open("ab")
         try:
@@ -212,7 +252,6 @@ class NatsServer:
         except BaseException:
             self.kill()
             raise
-        return self
 
     def _wait_ready(self, timeout: float) -> None:
         """Poll the monitoring endpoint until the server is healthy, JetStream included."""
