@@ -424,6 +424,12 @@ def test_conflicting_values_and_bad_codes_are_reported(kz_officer):
     ]
 
 
+def without_reference(seizure: Any) -> str:
+    """The seizure's search text without its reference and the reference's last part."""
+    reference = seizure.reference.lower()
+    return seizure.search_text.replace(reference, "").replace(reference.rsplit("-", 1)[-1], "")
+
+
 def test_bulk_path_records_what_the_service_records(kz_officer, make_user):
     """The same file through `seizure_record` and through the bulk path gives equal rows."""
     from blonet.accounts.models import Posting
@@ -447,9 +453,7 @@ def test_bulk_path_records_what_the_service_records(kz_officer, make_user):
         a = Seizure.objects.get(reference=a_line.reference)
         b = Seizure.objects.get(reference=b_line.reference)
         assert fields(a) == fields(b)
-        assert a.search_text.replace(a.reference.lower(), "") == b.search_text.replace(
-            b.reference.lower(), ""
-        )
+        assert without_reference(a) == without_reference(b)
         given = ["kz-border-service", "kz-customs"] if a_line.ref == "S1" else None
         assert sorted(x.pk for x in a.agencies.all()) == (given or ["kz-border-service"])
         assert sorted(x.pk for x in b.agencies.all()) == (given or ["kz-customs"])  # the office's
