@@ -571,3 +571,183 @@ def test_the_template_columns_are_all_accepted_and_the_example_imports(kz_office
     assert [(x.role, x.entity_kind) for x in seizure.involvements.all()] == [
         ("driver", "person"), ("used", "vehicle"), ("used", "container"), ("used", "phone"),
     ]  # fmt: skip
+
+
+# The pipelined write path: a batch is written by `bulk.Writer`'s thread on the run's connection
+# while the next one is validated. Small batches make a small file span several of them.
+PIPELINE_ROWS = [
+    row(seizure_ref=f"P{n:02d}", commodity=("heroin", "opium", "hashish")[n % 3],
+        quantity=str(n + 1), unit="kg", person1_name=f"Qurbonov Yusuf {n}",
+        person1_dob="1985-03", person1_role="driver", vehicle_plate=f"01 KG {n:03d} ABC",
+        vehicle_country="KG", distribution=("national", "bilateral")[n % 2],
+        counterpart_country=("", "KG")[n % 2])
+    for n in range(10)
+] + [row(seizure_ref="P03", commodity="cash", quantity="900", unit="currency",
+         currency="USD")]  # a second item of P03  # fmt: skip
+
+
+def _with_pipeline(monkeypatch: Any, *, threaded: bool, batch: int = 2) -> None:
+    import functools
+
+    from blonet.records.io import imports
+
+    monkeypatch.setattr(imports, "BATCH", batch)
+    monkeypatch.setattr(
+        imports, "_run_bulk", functools.partial(imports.__dict__["_run_bulk"], threaded=threaded)
+    )
+
+
+def _register() -> list[Any]:
+    """Every seizure of the register with its items, agencies, links, entities and history,
+    without what differs from one run to another (ids, uuids, references, times)."""
+    skip = {"id", "reference", "created_at", "updated_at", "search_text", "seizure", "person",
+            "vehicle", "container", "phone", "account", "organisation", "document"}  # fmt: skip
+
+    def fields(obj: Any) -> dict[str, Any]:
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields
+                if f.name not in skip}  # fmt: skip
+
+    out = []
+    for s in Seizure.objects.order_by("import_key"):
+        links = list(s.involvements.order_by("id"))
+        out.append((
+            fields(s),
+            without_reference(s),
+            sorted(a.pk for a in s.agencies.all()),
+            [fields(i) for i in s.items.order_by("position")],
+            [(fields(x), fields(x.entity), x.entity.search_text) for x in links],
+            [h.history_type for h in s.history.all()],
+            [[h.history_type for h in i.history.all()] for i in s.items.order_by("position")],
+            [[h.history_type for h in x.history.all()] for x in links],
+            [[h.history_type for h in x.entity.history.all()] for x in links],
+        ))  # fmt: skip
+    return out
+
+
+def _report_view(report: Any) -> Any:
+    seizures = report.created_ids.get("seizure", [])
+    keys = {str(pk): key for pk, key in Seizure.objects.values_list("pk", "import_key")}
+    return (
+        report.counts(),
+        problems(report),
+        [(line.ref, line.rows, bool(line.reference)) for line in report.created],
+        {kind: len(ids) for kind, ids in report.created_ids.items()},
+        [keys[s] for s in seizures],  # in the order written
+    )
+
+
+@pytest.mark.postgres
+def test_pipelined_import_records_what_the_sequential_one_does(kz_officer, monkeypatch):
+    """Written by the writer thread or in turn: the same rows, history, report and ids."""
+    from django.db import transaction
+
+    content = csv_bytes(PIPELINE_ROWS + BAD_ROWS[1:3])
+    seen = []
+    for threaded in (False, True):
+        _with_pipeline(monkeypatch, threaded=threaded)
+        with transaction.atomic():
+            report = run(kz_officer, content)
+            seen.append((_report_view(report), _register(), table_counts()))
+            transaction.set_rollback(True)
+    assert Seizure.objects.count() == 0
+    (report_seq, rows_seq, counts_seq), (report_thr, rows_thr, counts_thr) = seen
+    assert report_thr == report_seq
+    assert rows_thr == rows_seq
+    assert counts_thr == counts_seq
+    assert report_thr[0]["created"] == 10 and report_thr[0]["rejected_seizures"] == 2
+    assert len(rows_thr) == 10 and counts_thr["records.Person"] == 10
+
+
+def test_a_bad_row_in_batch_3_of_5_is_reported_and_the_other_batches_kept(kz_officer, monkeypatch):
+    _with_pipeline(monkeypatch, threaded=True)
+    rows = [dict(r) for r in PIPELINE_ROWS]
+    rows[5]["quantity"] = "-1"  # P05: the second seizure of the third batch of two
+    report = run(kz_officer, csv_bytes(rows))
+    assert problems(report) == [(7, "quantity", "The quantity must be more than zero.")]
+    assert report.counts()["created"] == 9
+    refs = {line.ref for line in report.created}
+    assert refs == {f"P{n:02d}" for n in range(10)} - {"P05"}
+    assert Seizure.objects.count() == 9 and Person.objects.count() == 9
+    assert SeizureItem.objects.count() == 10  # P03 has two
+    assert len(report.created_ids["seizure"]) == 9
+    again = run(kz_officer, csv_bytes(rows))
+    assert (len(again.created), len(again.already)) == (0, 9)
+    assert Seizure.objects.count() == 9
+
+
+def test_a_failed_write_in_the_writer_thread_rolls_back_the_whole_run(kz_officer, monkeypatch):
+    """What the database refuses in a batch reaches the run, which keeps nothing (as when
+    written in turn): here the third batch repeats the first one's reference, as a concurrent
+    import of the same seizures would repeat its keys."""
+    from blonet.records.io import bulk
+
+    _with_pipeline(monkeypatch, threaded=True)
+    drawn: list[str] = []
+
+    def reference(event: Any) -> str:
+        drawn.append(f"KZ-2026-{len(drawn):08X}" if len(drawn) != 4 else drawn[0])
+        return drawn[-1]
+
+    monkeypatch.setattr(bulk, "_reference", reference)
+    before = table_counts()
+    report = run(kz_officer, csv_bytes(PIPELINE_ROWS))
+    assert report.errors == [
+        "Another import of the same seizures ran at the same time; nothing was imported from "
+        "this file. Run it again: what is already imported will be skipped."
+    ]
+    assert report.created_ids == {}
+    assert len(drawn) < 10  # the run stopped at the refused batch
+    assert table_counts() == {**before, "audit": before["audit"] + 1}  # the failed run's event
+
+
+def _prepared(ctx: Any, rows: list[dict[str, Any]]) -> list[Any]:
+    from blonet.records.io import bulk, mapping
+
+    groups, _problems = mapping.group_rows(readers.read_source(csv_bytes(rows), "x.csv"))
+    out = []
+    for group in groups:
+        mapping.build(group)
+        key = mapping.import_key("kz-kordai-blo", group)
+        out.append(bulk.prepare(ctx, group.data, group.items, group.involvements, key)[0])
+    return out
+
+
+@pytest.mark.postgres
+def test_the_run_queries_while_a_batch_is_stored_wait_for_it(kz_officer, monkeypatch):
+    """The connection serves one thread at a time: a query of the validating thread waits for
+    the batch in flight, whose own queries do not wait."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from blonet.directory.models import Office
+    from blonet.records.io import bulk
+
+    started, log = threading.Event(), []
+    share_batch = bulk.share_batch
+
+    def slow(batch: Any) -> None:
+        started.set()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM records_seizure")
+            count = cursor.fetchone()[0]
+        time.sleep(0.3)
+        log.append(("stored", count))
+        share_batch(batch)
+
+    monkeypatch.setattr(bulk, "share_batch", slow)
+    ctx = bulk.Context(kz_officer, Office.objects.get(pk="kz-kordai-blo"))
+    first, second = _prepared(ctx, PIPELINE_ROWS[:2])
+    with bulk.Writer(ctx) as writer:
+        assert writer.threaded
+        writer.reserve(2, 4)
+        writer.submit([first])
+        assert started.wait(5)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM records_seizure")
+            log.append(("queried", cursor.fetchone()[0]))
+        writer.submit([second])
+    assert log == [("stored", 1), ("queried", 1), ("stored", 2)]
+    assert writer.made["seizure"] == [str(first.seizure.pk), str(second.seizure.pk)]
+    assert Seizure.objects.count() == 2

@@ -10,16 +10,28 @@ PostgreSQL (`bulk_create` elsewhere, see `pgcopy`), and the run writes one audit
 every seizure and entity created.
 `tests/records/test_io_import.py` checks that a seizure written here equals one written by
 `seizure_record`.
+
+On PostgreSQL the batches go through `Writer`: the validating thread formats each batch's COPYs
+(`Payloads`, with psycopg's own COPY formatter and the column lists `pgcopy` uses) and a writer
+thread sends them on the run's connection, in its transaction, while the next batch is
+validated: the client (validation, formatting) and its backend (COPY, index upkeep) each get a
+core. One batch at a time is in flight, and the connection serves one thread at a time.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg import Copy
+from psycopg.copy import Writer as CopyWriter
 
 from blonet.core import pgcopy
 from blonet.directory.models import Agency, Office, Site
@@ -160,15 +172,18 @@ def _prepare_links(
     return out
 
 
-def write(ctx: Context, batch: list[Prepared]) -> dict[str, list[str]]:
-    """Insert a batch of prepared seizures (inside the caller's transaction); the ids made."""
+def write(ctx: Context, batch: list[Prepared], out: Any = pgcopy) -> dict[str, list[str]]:
+    """Insert a batch of prepared seizures (inside the caller's transaction); the ids made.
+
+    `out` does the inserts: `pgcopy` itself, or a `Payloads` that formats the same COPYs to be
+    sent later (by `Writer`'s thread, which then calls `share_batch`)."""
     now = timezone.now()
     seizures = [p.seizure for p in batch]
     for seizure in seizures:
         seizure.created_at = seizure.updated_at = now
-    pgcopy.insert(Seizure, seizures)
-    pgcopy.insert_history(Seizure, seizures, ctx.user, now)
-    pgcopy.insert_rows(
+    out.insert(Seizure, seizures)
+    out.insert_history(Seizure, seizures, ctx.user, now)
+    out.insert_rows(
         Seizure.agencies.through,
         ["seizure_id", "agency_id"],
         [[p.seizure.pk, a.pk] for p in batch for a in p.agencies],
@@ -179,8 +194,8 @@ def write(ctx: Context, batch: list[Prepared]) -> dict[str, list[str]]:
             item.seizure = p.seizure
             item.position = position
             items.append(item)
-    pgcopy.insert(SeizureItem, items, need_ids=True)
-    pgcopy.insert_history(SeizureItem, items, ctx.user, now)
+    out.insert(SeizureItem, items, need_ids=True)
+    out.insert_history(SeizureItem, items, ctx.user, now)
     made: dict[str, list[str]] = {"seizure": [str(s.pk) for s in seizures]}
     by_kind: dict[str, list[Any]] = {}
     links = []
@@ -195,15 +210,186 @@ def write(ctx: Context, batch: list[Prepared]) -> dict[str, list[str]]:
         model: Any = ENTITY_MODELS[kind]
         for entity in entities:
             entity.created_at = entity.updated_at = now
-        pgcopy.insert(model, entities)
-        pgcopy.insert_history(model, entities, ctx.user, now)
+        out.insert(model, entities)
+        out.insert_history(model, entities, ctx.user, now)
         made[kind] = [str(e.pk) for e in entities]
-    pgcopy.insert(Involvement, links, need_ids=True)
-    pgcopy.insert_history(Involvement, links, ctx.user, now)
-    # What the distribution releases goes to the peer nodes, as `seizure_record` does: the
-    # outbox rows in this transaction (nothing at all on a node without federation).
+    out.insert(Involvement, links, need_ids=True)
+    out.insert_history(Involvement, links, ctx.user, now)
+    if out is pgcopy:
+        share_batch(batch)
+    return made
+
+
+def share_batch(batch: list[Prepared]) -> None:
+    """What the distribution releases goes to the peer nodes, as `seizure_record` does: the
+    outbox rows in this transaction (nothing at all on a node without federation)."""
     for p in batch:
         for _role, _note, entity in p.links:
             share(entity)
         share(p.seizure)
-    return made
+
+
+class _Sink(CopyWriter):
+    """Where a `psycopg.Copy` puts its formatted data: kept, to be sent later."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+
+    def write(self, data: Any) -> None:
+        self.chunks.append(bytes(data))
+
+
+class Payloads:
+    """The COPYs `pgcopy` would run for a batch (same tables, columns, rows, history rows),
+    formatted by psycopg's own COPY formatter without touching the connection: ids for the
+    tables with a sequence come from ids reserved beforehand (`reserve`)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.cursor = conn.connection.cursor()  # for its adapters only: it runs nothing
+        self.copies: list[tuple[str, bytes]] = []
+        self._ids: dict[Any, list[int]] = {}
+
+    def reserve(self, model: Any, count: int) -> None:
+        """`count` more ids of `model`'s sequence, in one query (before the pipeline starts:
+        a reservation left unused is a gap, as a rolled-back run leaves)."""
+        self._ids.setdefault(model, []).extend(pgcopy.allocate_ids(model, count))
+
+    def _take_ids(self, model: Any, count: int) -> list[int]:
+        pool = self._ids.setdefault(model, [])
+        if len(pool) < count:  # not reserved (not expected): waits for the batch in flight
+            pool.extend(pgcopy.allocate_ids(model, count - len(pool)))
+        taken, pool[:count] = pool[:count], []
+        return taken
+
+    def _copy(self, table: str, columns: list[str], rows: list[list[Any]]) -> None:
+        quote = self.conn.ops.quote_name
+        sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        sink = _Sink()
+        copy = Copy(self.cursor, writer=sink)
+        for row in rows:
+            copy.write_row(row)
+        copy.finish(None)
+        self.copies.append((sql, b"".join(sink.chunks)))
+
+    def insert(self, model: Any, objs: list[Any], *, need_ids: bool = False) -> None:
+        if not objs:
+            return
+        fields = list(model._meta.concrete_fields)
+        pk = model._meta.pk
+        if pgcopy._auto(pk) and need_ids:
+            for obj, new_id in zip(objs, self._take_ids(model, len(objs)), strict=True):
+                setattr(obj, pk.attname, new_id)
+        elif pgcopy._auto(pk):
+            fields = [f for f in fields if f is not pk]
+        self._copy(model._meta.db_table, [str(f.column) for f in fields],
+                   pgcopy._rows(fields, objs))  # fmt: skip
+
+    def insert_history(self, model: Any, objs: list[Any], user: Any, when: Any) -> None:
+        """As `pgcopy.insert_history` on PostgreSQL: one "+" row per object."""
+        if not objs:
+            return
+        history = model.history.model
+        tracked = list(history.tracked_fields)
+        columns = [str(f.column) for f in tracked] + [
+            "history_date", "history_change_reason", "history_type", "history_user_id",
+        ]  # fmt: skip
+        user_id = getattr(user, "pk", None)
+        rows = [[*row, when, None, "+", user_id] for row in pgcopy._rows(tracked, objs)]
+        self._copy(history._meta.db_table, columns, rows)
+
+    def insert_rows(self, model: Any, columns: list[str], rows: list[list[Any]]) -> None:
+        if rows:
+            self._copy(model._meta.db_table, columns, rows)
+
+
+class Writer:
+    """Writes the batches of a run in order, inside the caller's transaction.
+
+    Threaded (the default on PostgreSQL), `submit` formats the batch's COPYs here (`Payloads`:
+    all the Python work) and hands them to a writer thread, which sends them on the caller's
+    own connection, in the run's transaction, and waits for PostgreSQL to store them while the
+    caller validates the next batch. One batch at a time is in flight; a query the caller makes
+    meanwhile (e.g. a country looked up by `apply_sharing`) waits for it: the connection serves
+    one thread at a time. `close` (leaving the `with`) waits for the last batch and raises what
+    a batch raised, as Django's error (so the caller's `transaction.atomic` rolls everything
+    back, as when writing in turn). Otherwise (SQLite) each batch is written in turn by
+    `write`.
+    """
+
+    def __init__(self, ctx: Context, *, threaded: bool | None = None) -> None:
+        self.ctx = ctx
+        self.conn = connections[DEFAULT_DB_ALIAS]
+        postgres = self.conn.vendor == "postgresql"
+        self.threaded = postgres and (threaded is None or threaded)
+        self.made: dict[str, list[str]] = {}
+        self._pending: Future[None] | None = None
+        self._lock = threading.RLock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._guard: Any = None
+        self._payloads: Payloads | None = None
+
+    def __enter__(self) -> Writer:
+        if self.threaded:
+            self.conn.ensure_connection()
+            self._payloads = Payloads(self.conn)
+            self.conn.inc_thread_sharing()
+            self._guard = self.conn.execute_wrapper(self._serialised)
+            self._guard.__enter__()
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blonet-import")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._wait(raise_errors=exc[0] is None)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._guard.__exit__(None, None, None)
+                self.conn.dec_thread_sharing()
+                self._pool = None
+
+    def reserve(self, items: int, links: int) -> None:
+        """Ids for up to `items` items and `links` links, before the first batch."""
+        if self._payloads is not None:
+            self._payloads.reserve(SeizureItem, items)
+            self._payloads.reserve(Involvement, links)
+
+    def _serialised(self, execute: Callable[..., Any], *args: Any) -> Any:
+        with self._lock:
+            return execute(*args)
+
+    def _wait(self, *, raise_errors: bool = True) -> None:
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        try:
+            pending.result()
+        except BaseException:
+            if raise_errors:
+                raise
+
+    def submit(self, batch: list[Prepared]) -> None:
+        if not batch:
+            return
+        if self._pool is None or self._payloads is None:
+            with self.conn.wrap_database_errors:
+                made = write(self.ctx, batch)
+        else:
+            made = write(self.ctx, batch, out=self._payloads)
+            copies, self._payloads.copies = self._payloads.copies, []
+            self._wait()
+            self._pending = self._pool.submit(self._send, copies, batch)
+        for kind, ids in made.items():
+            self.made.setdefault(kind, []).extend(ids)
+
+    def _send(self, copies: list[tuple[str, bytes]], batch: list[Prepared]) -> None:
+        connections[DEFAULT_DB_ALIAS] = self.conn  # the run's connection, in its transaction
+        try:
+            with self._lock, self.conn.wrap_database_errors, self.conn.cursor() as cursor:
+                for sql, data in copies:
+                    with cursor.copy(sql) as copy:
+                        copy.write(data)
+                share_batch(batch)
+        finally:
+            del connections[DEFAULT_DB_ALIAS]

@@ -35,6 +35,9 @@ from blonet.records.services.common import require_writer, resolve_office
 from blonet.records.services.events import local_zone
 
 CHUNK = 2000
+# Seizures validated, then written, at a time: small enough that the first batch's validation and
+# the last one's write, which the pipeline cannot overlap, are a small part of a large file.
+BATCH = 500
 METHODS = ("bulk", "service")
 REQUIRED: dict[str, tuple[str, ...]] = {
     "": cols.REQUIRED_COLUMNS,
@@ -268,24 +271,39 @@ def _reject(
     report.rejected += 1
 
 
-def _run_bulk(actor: Any, office: Office, groups: list[Group], report: ImportReport) -> None:
+def _run_bulk(
+    actor: Any,
+    office: Office,
+    groups: list[Group],
+    report: ImportReport,
+    *,
+    threaded: bool | None = None,
+) -> None:
+    """Validate the groups batch by batch and write the good seizures of each batch; on
+    PostgreSQL (unless `threaded` is False) a batch is stored while the next one is validated
+    (`bulk.Writer`), with the same rows, report and transaction as writing in turn."""
     ctx = bulk.Context(actor, office)
-    for chunk in _chunks(groups, CHUNK):
-        batch = []
-        for group in chunk:
-            prepared, fields = bulk.prepare(
-                ctx, group.data, group.items, group.involvements, group.import_key
-            )
-            if prepared is None or group.problems:
-                _reject(group, fields, report)
-                continue
-            batch.append(prepared)
-            line = _line(group)
-            line.reference = "" if report.dry_run else prepared.seizure.reference
-            report.created.append(line)
-        if batch and not report.dry_run:
-            for kind, ids in bulk.write(ctx, batch).items():
-                report.created_ids.setdefault(kind, []).extend(ids)
+    with bulk.Writer(ctx, threaded=False if report.dry_run else threaded) as writer:
+        if not report.dry_run:
+            writer.reserve(sum(len(g.items) for g in groups),
+                           sum(len(g.involvements) for g in groups))  # fmt: skip
+        for chunk in _chunks(groups, BATCH):
+            batch = []
+            for group in chunk:
+                prepared, fields = bulk.prepare(
+                    ctx, group.data, group.items, group.involvements, group.import_key
+                )
+                if prepared is None or group.problems:
+                    _reject(group, fields, report)
+                    continue
+                batch.append(prepared)
+                line = _line(group)
+                line.reference = "" if report.dry_run else prepared.seizure.reference
+                report.created.append(line)
+            if not report.dry_run:
+                writer.submit(batch)
+    for kind, ids in writer.made.items():
+        report.created_ids.setdefault(kind, []).extend(ids)
 
 
 def _run_service(actor: Any, office: Office, groups: list[Group], report: ImportReport) -> None:
