@@ -751,3 +751,28 @@ def test_the_run_queries_while_a_batch_is_stored_wait_for_it(kz_officer, monkeyp
     assert log == [("stored", 1), ("queried", 1), ("stored", 2)]
     assert writer.made["seizure"] == [str(first.seizure.pk), str(second.seizure.pk)]
     assert Seizure.objects.count() == 2
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cyclic_gc_is_paused_during_a_run_and_left_as_it_was(kz_officer, monkeypatch, enabled):
+    import gc
+
+    from blonet.records.io import bulk
+
+    prepare, during = bulk.prepare, []
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        during.append(gc.isenabled())
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "prepare", watched)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        report = run(kz_officer, csv_bytes(TWO_SEIZURES))
+        broken = run(kz_officer, b"\x00\x01 not a spreadsheet", filename="x.xlsx")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert (len(report.created), during) == (2, [False, False])
+    assert broken.errors

@@ -10,7 +10,9 @@ and writes nothing, so the preview and the real run agree.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import time
 from collections.abc import Iterator
@@ -71,24 +73,42 @@ def import_seizures(
         dry_run=dry_run,
         method=method,
     )
-    try:
-        office = resolve_office(office)
-        require_writer(actor, office)
-        source = read_source(content, filename)
-    except FileProblem as exc:
-        report.errors += exc.messages
-    except BlonetError as exc:
-        report.errors.append(_first_message(exc))
-    else:
-        report.format, report.layout = source.format, source.layout
-        report.encoding, report.delimiter = source.encoding, source.delimiter
-        report.rows_total = source.row_count
-        if _check_columns(source, report):
-            _run(actor, office, source, report)
+    with _cyclic_gc_paused():
+        try:
+            office = resolve_office(office)
+            require_writer(actor, office)
+            source = read_source(content, filename)
+        except FileProblem as exc:
+            report.errors += exc.messages
+        except BlonetError as exc:
+            report.errors.append(_first_message(exc))
+        else:
+            report.format, report.layout = source.format, source.layout
+            report.encoding, report.delimiter = source.encoding, source.delimiter
+            report.rows_total = source.row_count
+            if _check_columns(source, report):
+                _run(actor, office, source, report)
     report.seconds = time.perf_counter() - started
     if not dry_run and not report.audited:
         _audit(actor, report)  # a run that could not start is audited too
     return report
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a file is imported.
+
+    A run holds the file's rows, their groups and a few model instances per row at once: the
+    collector's full passes over that growing heap (nine on 20,000 rows) cost about a quarter
+    of the run's CPU time and find next to nothing (reference counting frees what the run drops;
+    the few cycles wait for the next pass after the run)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _first_message(exc: BlonetError) -> str:
