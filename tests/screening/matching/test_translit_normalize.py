@@ -3,7 +3,15 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blonet.screening.matching.normalize import fold_mixed_scripts, normalize_text
+from blonet.screening.matching import normalize
+from blonet.screening.matching.normalize import (
+    Script,
+    char_script,
+    fold_mixed_scripts,
+    normalize_text,
+    scripts_in,
+    unsupported_script,
+)
 from blonet.screening.matching.translit import phonetic_key, skeleton, to_latin
 
 
@@ -88,3 +96,35 @@ def test_transliteration_never_raises_and_is_ascii(text: str) -> None:
     for word in norm.split():
         assert skeleton(word).isascii()
         assert phonetic_key(word).isascii()
+
+
+def _scripts_one_by_one(text: str) -> set[Script]:
+    return {sc for ch in text if (sc := char_script(ch)) is not None}
+
+
+def _fold_one_by_one(word: str) -> str:
+    """``fold_mixed_scripts`` as first written: count each letter's script, then fold."""
+    lat = sum(char_script(ch) is Script.LATIN for ch in word)
+    cyr = sum(char_script(ch) is Script.CYRILLIC for ch in word)
+    if not lat or not cyr:
+        return word
+    table = normalize._LAT_TO_CYR if cyr >= lat else normalize._CYR_TO_LAT
+    return "".join(table.get(ch, ch) for ch in word)
+
+
+mixed = st.text(
+    alphabet=st.sampled_from("AaBEeHKkMOoPpTXxYyIiJjSsАаВЕеНКкМОоРрТХхУуІіЈјЅѕəƏİıʻ'- 1محمد李ǅﬁ"),
+    max_size=30,
+)
+
+
+@given(st.one_of(st.text(max_size=40), mixed))
+def test_fast_paths_agree_with_the_letter_by_letter_definitions(text: str) -> None:
+    # scripts_in and unsupported_script skip ASCII text and look at each distinct letter once;
+    # fold_mixed_scripts returns ASCII words as they are and memoises the others.
+    assert scripts_in(text) == _scripts_one_by_one(text)
+    unsupported = [sc for sc in (Script.ARABIC, Script.CJK, Script.OTHER) if sc in scripts_in(text)]
+    assert unsupported_script(text) == (unsupported[0] if unsupported else None)
+    for word in text.split():
+        assert fold_mixed_scripts(word) == _fold_one_by_one(word)
+        assert fold_mixed_scripts(word) == fold_mixed_scripts(word)  # memoised: same again

@@ -79,6 +79,7 @@ def make_token(word: str, role: Role = Role.GIVEN) -> NameToken:
     return NameToken(word, sk, key_from_skeleton(sk), role)
 
 
+@lru_cache(maxsize=262_144)
 def _patronymic_stem(sk: str) -> str | None:
     for ending in _PATRONYMIC_ENDINGS:
         if sk.endswith(ending) and len(sk) - len(ending) >= 3:

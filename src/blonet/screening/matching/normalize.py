@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
+from functools import lru_cache
 
 __all__ = [
     "APOSTROPHE",
@@ -61,11 +62,32 @@ def char_script(ch: str) -> Script | None:
     return Script.OTHER
 
 
+# The script of each character met so far: names use a few hundred distinct characters, and a
+# watchlist of a million names asks for the script of tens of millions of them.
+_SCRIPT_OF: dict[str, Script | None] = {}
+_SCRIPT_OF_MAX = 65_536
+
+
+def _script_of(ch: str) -> Script | None:
+    try:
+        return _SCRIPT_OF[ch]
+    except KeyError:
+        sc = char_script(ch)
+        if len(_SCRIPT_OF) < _SCRIPT_OF_MAX:
+            _SCRIPT_OF[ch] = sc
+        return sc
+
+
+_ASCII_LETTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
 def scripts_in(text: str) -> set[Script]:
     """The set of scripts of the letters of ``text``."""
+    if text.isascii():
+        return {Script.LATIN} if not _ASCII_LETTER.isdisjoint(text) else set()
     found: set[Script] = set()
-    for ch in text:
-        sc = char_script(ch)
+    for ch in set(text):
+        sc = _script_of(ch)
         if sc is not None:
             found.add(sc)
     return found
@@ -73,8 +95,11 @@ def scripts_in(text: str) -> set[Script]:
 
 def unsupported_script(text: str) -> Script | None:
     """The first script we cannot transliterate (Arabic, CJK, other), if any letter uses one."""
+    if text.isascii():
+        return None
+    found = scripts_in(text)
     for sc in (Script.ARABIC, Script.CJK, Script.OTHER):
-        if sc in scripts_in(text):
+        if sc in found:
             return sc
     return None
 
@@ -96,9 +121,16 @@ def fold_mixed_scripts(word: str) -> str:
     ``Пeтров`` with a Latin ``e`` becomes all-Cyrillic ``Петров``; a Latin word with a stray
     Cyrillic ``о`` becomes all-Latin. Ties go to Cyrillic. Letters with no look-alike stay.
     """
+    if word.isascii():  # no Cyrillic letter to fold
+        return word
+    return _fold_mixed_scripts(word)
+
+
+@lru_cache(maxsize=262_144)
+def _fold_mixed_scripts(word: str) -> str:
     n_lat = n_cyr = 0
     for ch in word:
-        sc = char_script(ch)
+        sc = _script_of(ch)
         if sc is Script.LATIN:
             n_lat += 1
         elif sc is Script.CYRILLIC:
@@ -126,25 +158,39 @@ def _clean_char(ch: str) -> str:
     return " "
 
 
+class _CleanTable(dict[int, str]):
+    """``str.translate`` table of ``_clean_char``, filled as characters are met (bounded)."""
+
+    def __missing__(self, cp: int) -> str:
+        out = _clean_char(chr(cp))
+        if len(self) < _SCRIPT_OF_MAX:
+            self[cp] = out
+        return out
+
+
+_CLEAN = _CleanTable()
+_EDGE_MARKS = re.compile(r"(?<![^\W\d_])['-]+|['-]+(?![^\W\d_])")
+
+
 def normalize_text(text: str) -> str:
     """Normalise a name for matching (see module docstring). Never raises on any ``str``."""
     if not text:
         return ""
     s = unicodedata.normalize("NFKC", text)
-    s = "".join(_clean_char(ch) for ch in s)
-    s = _WORD.sub(lambda m: fold_mixed_scripts(m.group(0)), s)
+    s = s.translate(_CLEAN)  # _clean_char of every character
+    if not s.isascii():  # an ASCII word has no Cyrillic letter to fold
+        s = _WORD.sub(lambda m: fold_mixed_scripts(m.group(0)), s)
     s = unicodedata.normalize("NFKC", s.casefold())
     # casefold can produce a combining dot (İ -> i̇); drop marks that follow an ASCII letter
     s = unicodedata.normalize("NFD", s)
-    s = "".join(
-        ch
-        for i, ch in enumerate(s)
-        if not (unicodedata.category(ch) == "Mn" and ch == "\u0307" and i and s[i - 1] in "ij")
-    )
+    if "\u0307" in s:
+        s = "".join(ch for i, ch in enumerate(s) if not (ch == "\u0307" and i and s[i - 1] in "ij"))
     s = unicodedata.normalize("NFC", s)
-    s = "".join(_clean_char(ch) for ch in s)
+    s = s.translate(_CLEAN)
     # apostrophes and hyphens only count inside a word
-    s = re.sub(r"(?<![^\W\d_])['-]+|['-]+(?![^\W\d_])", " ", s)
+    s = _EDGE_MARKS.sub(" ", s)
     s = _SPACES.sub(" ", s).strip()
     # fold again on lower case: casefolding can turn a letter into a look-alike (İ -> i)
-    return " ".join(fold_mixed_scripts(w) for w in s.split(" ")) if s else s
+    if not s or s.isascii():
+        return s
+    return " ".join(fold_mixed_scripts(w) for w in s.split(" "))
