@@ -348,6 +348,9 @@ class Writer:
                 self._guard.__exit__(None, None, None)
                 self.conn.dec_thread_sharing()
                 self._pool = None
+            if self._payloads is not None:
+                self._payloads.cursor.close()
+                self._payloads = None
 
     def reserve(self, items: int, links: int) -> None:
         """Ids for up to `items` items and `links` links, before the first batch."""
