@@ -1,5 +1,6 @@
 """Scoring, explanations and the index."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -217,3 +218,30 @@ def test_bound_is_an_upper_bound_of_the_score() -> None:
             q = make_subject("Q", name, dob=dob, family_first=False)
             for n in (1, 5, 500):
                 assert score_bound(q, entry, 1.0, n) >= score_subjects(q, entry, namesakes=n).score
+
+
+def test_bounds_of_many_candidates_equal_the_bound_of_each() -> None:
+    """``score_bounds`` (the search's hot path, patronymics compared once per father's name)
+    gives ``score_bound`` of each candidate, for entries with, without and with mixed
+    patronymics among their names."""
+    from blonet.screening.matching.score import score_bound, score_bounds
+
+    entries = [
+        make_subject("E1", "Курбонов Юсуф Абдуллоевич", dob="1985-03-12", nationality="TJK"),
+        make_subject("E2", "Qurbonov Yusuf Abdullo o'g'li", ["Kurbanov Yusuf"], dob="1985"),
+        make_subject("E3", "Qurbonov Yusuf Botirovich", dob="1986-03-12", doc_number="A1"),
+        make_subject("E4", "Qurbonov Yusuf", ["Qurbonov Yusuf Botirovich"], nationality="UZB"),
+        make_subject("E5", "Qurbonov Yusuf", dob="1990-01-01"),
+        make_subject("E6", "Qurbonov Yusuf Abdullaevich", ["Qurbonov Yusuf Botirovich"]),
+    ]
+    queries = [
+        make_subject("Q", name, dob=dob, nationality=nat, doc_number=doc, family_first=False)
+        for name in ("Qurbonov Yusuf Abdulloevich", "QURBONOV<<YUSUF", "Yusuf Kurbanov Botir uulu")
+        for dob in ("", "1985-03-12")
+        for nat, doc in (("", ""), ("TJ", "A1"))
+    ]
+    for q in queries:
+        for name_bound in (0.7, 0.93, 1.0):
+            items = [(e, name_bound, n) for e in entries for n in (1, 40)]
+            expected = [score_bound(q, e, b, n) for e, b, n in items]
+            assert score_bounds(q, items) == pytest.approx(expected, rel=1e-12), q.names[0].raw

@@ -70,6 +70,8 @@ class ScreeningIndex:
         # entries (not names: an alias spelt alike is the same person) under a pair / token
         self._pair_entries: dict[int, int] = {}
         self._single_entries: dict[int, int] = {}
+        # entry id -> the key ``namesakes`` counts under (read for every candidate of a search)
+        self._main_key: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -121,6 +123,9 @@ class ScreeningIndex:
             codes |= pair_codes
             singles.update(tids)
         self._entry_slots[subject.id] = slots
+        main = self._main_key_of(subject.id)
+        if main is not None:
+            self._main_key[subject.id] = main
         for code in codes:
             self._pair_entries[code] = self._pair_entries.get(code, 0) + 1
         for tid in singles:
@@ -134,6 +139,7 @@ class ScreeningIndex:
         """Remove a subject; False if it was not in the index."""
         if self._entries.pop(entry_id, None) is None:
             return False
+        self._main_key.pop(entry_id, None)
         codes: set[int] = set()
         singles: set[int] = set()
         for slot in self._entry_slots.pop(entry_id, []):
@@ -275,16 +281,25 @@ class ScreeningIndex:
 
     def namesakes(self, entry_id: str) -> int:
         """How many entries share the first two name parts of the entry's main name."""
+        main = self._main_key.get(entry_id)
+        if main is None:
+            return 1
+        if main < 0:
+            return max(1, self._single_entries.get(-1 - main, 0))
+        return max(1, self._pair_entries.get(main, 0))
+
+    def _main_key_of(self, entry_id: str) -> int | None:
+        """The pair code of the first two parts of the main name, or -1 - the token id of a
+        one-part name."""
         slots = self._entry_slots.get(entry_id)
         item = self._slots[slots[0]] if slots else None
         if item is None:
-            return 1
+            return None
         tids = item[1]
         if len(tids) == 1:
-            return max(1, self._single_entries.get(tids[0], 0))
+            return -1 - tids[0]
         a, b = tids[0], tids[1]
-        code = (a << _SHIFT) | b if a <= b else (b << _SHIFT) | a
-        return max(1, self._pair_entries.get(code, 0))
+        return (a << _SHIFT) | b if a <= b else (b << _SHIFT) | a
 
     def stats(self) -> dict[str, int]:
         return {

@@ -425,6 +425,11 @@ def score_bounds(query: Subject, items: Iterable[tuple[Subject, float, int]]) ->
     name_z: dict[float, float] = {}
     out: list[float] = []
     log = math.log
+    # The patronymic bound of a pair of names depends on the entry's patronymic only through
+    # its skeleton (``token_similarity`` reads skeleton and key, the key follows the skeleton):
+    # namesakes share a few fathers' names, each compared once per search.
+    q_pat_tokens = [t for qn in q_pat for t in qn.tokens if t.role is Role.PATRONYMIC]
+    pat_equal: dict[str, bool] = {}
     for entry, name_bound, n in items:
         s = name_bound if name_bound < 1.0 else 1.0
         nz = name_z.get(s)
@@ -436,10 +441,29 @@ def score_bounds(query: Subject, items: Iterable[tuple[Subject, float, int]]) ->
         nat = 0 if not q_nat or not e_nat else 1 if q_nat == e_nat else -1
         pat = 0
         if q_pat:
-            pat = max(
-                (_patronymic_bound(qn, en) for qn in q_pat for en in entry.names),
-                default=0,
-            )
+            # max over (query name, entry name) of _patronymic_bound: 1 if a pair of
+            # patronymics is similar enough, else -1 if every entry name has a patronymic,
+            # else 0 (a name without one gives 0).
+            with_pat = 0
+            for en in entry.names:
+                if not en.has_patronymic:
+                    continue
+                with_pat += 1
+                for b in en.tokens:
+                    if b.role is not Role.PATRONYMIC:
+                        continue
+                    equal = pat_equal.get(b.skel)
+                    if equal is None:
+                        equal = pat_equal[b.skel] = any(
+                            token_similarity(a, b)[0] >= _PAT_EQUAL_SIM for a in q_pat_tokens
+                        )
+                    if equal:
+                        pat = 1
+                        break
+                if pat == 1:
+                    break
+            if pat != 1 and with_pat and with_pat == len(entry.names):
+                pat = -1
         ln = log(n) if n > 1 else 0.0
         z = (
             base
