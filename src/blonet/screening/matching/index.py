@@ -192,7 +192,7 @@ class ScreeningIndex:
             sim = token_similarity(tok, self._tokens[tid])[0]
             if sim >= _TOKEN_MIN_SIM:
                 found.append((tid, sim))
-        found.sort(key=lambda x: -x[1])
+        found.sort(key=lambda x: (-x[1], x[0]))  # ties by id: the same on every run
         return found[:_MAX_TOKENS_PER_QUERY_TOKEN]
 
     def _candidates(self, name: ParsedName) -> dict[str, float]:
