@@ -16,7 +16,8 @@ directory and runs `blonet records_import FILE --office kz-kordai-blo`:
 Each run is `import_seizures` in a fresh process, the same call the command makes: the figure
 covers reading the file, grouping, validation, the writes and the audit event (Python and
 Django start-up excluded). Besides rows/s of wall time it prints rows per CPU-second (this
-process plus its PostgreSQL backend, from /proc): on a machine busy with other work the wall
+process plus its PostgreSQL backend, from /proc; the import's writer thread sends its batches on
+the same connection, so that backend is the only one): on a machine busy with other work the wall
 figure falls with the share of the cores the import gets, the CPU figure does not. The verdict
 is on the wall figure of the import (2).
 
