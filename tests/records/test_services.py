@@ -363,3 +363,19 @@ def test_pages_show_the_local_time_of_the_viewer(client, kg_officer):
     request = type("R", (), {"user": kg_officer})()
     PostingTimeZoneMiddleware(probe)(request)
     assert seen["zone"] == "Asia/Bishkek"
+
+
+@pytest.mark.django_db
+def test_a_reference_already_taken_is_drawn_again(kz_officer, record_seizure, monkeypatch):
+    import uuid
+
+    from blonet.records.services import events
+
+    first = record_seizure(kz_officer)
+    taken = first.reference.rsplit("-", 1)[-1].lower()
+    draws = iter([uuid.UUID(taken + "0" * 24), uuid.UUID(taken + "0" * 24), uuid.uuid4()])
+    monkeypatch.setattr(events.uuid, "uuid4", lambda: next(draws))
+    second = record_seizure(kz_officer)
+    assert second.reference != first.reference
+    assert second.reference.startswith(first.reference.rsplit("-", 1)[0])
+    assert next(draws, None) is None  # the taken value was drawn twice, then a free one
