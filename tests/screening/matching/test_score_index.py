@@ -245,3 +245,51 @@ def test_bounds_of_many_candidates_equal_the_bound_of_each() -> None:
             items = [(e, name_bound, n) for e in entries for n in (1, 40)]
             expected = [score_bound(q, e, b, n) for e, b, n in items]
             assert score_bounds(q, items) == pytest.approx(expected, rel=1e-12), q.names[0].raw
+
+
+def _namesakes_index() -> ScreeningIndex:
+    """600 entries named Rahimov Jamshid (one name pair, kept by year of birth), born
+    1950-2009, some without a date, some with a document number, plus a few others."""
+    idx = ScreeningIndex()
+    for i in range(600):
+        dob = "" if i % 13 == 0 else f"{1950 + i % 60}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        idx.add(make_subject(f"R{i}", "Rahimov Jamshid", dob=dob,
+                             doc_number=f"AA{i:07d}" if i % 3 == 0 else ""))  # fmt: skip
+    for i in range(40):
+        idx.add(make_subject(f"O{i}", f"Rahimova Jamila{i % 4}", dob="1980-05-05"))
+    return idx
+
+
+def test_long_name_postings_read_by_year_give_the_full_search_results() -> None:
+    idx = _namesakes_index()
+    assert idx._pair_years, "the shared pair is kept by year"
+    queries = [
+        make_subject("Q", "Rahimov Jamshid", dob="1980-03-21"),
+        make_subject("Q", "RAHIMOV<<JAMSHID", dob="1955"),
+        make_subject("Q", "Рахимов Жамшид", dob="2030-01-01"),  # nobody born near it
+        make_subject("Q", "Rahimov Jamshid", dob="1990-02-03", doc_number="AA0000003"),
+        make_subject("Q", "Jamshid Rakhimov", dob="1979-11-11", nationality="UZ"),
+    ]
+    for q in queries:
+        for top_k, min_score in ((10, 0.0), (50, 0.8), (3, 0.3)):
+            full = idx.search_exhaustive(q, top_k=top_k, min_score=min_score)
+            got = idx.search(q, top_k=top_k, min_score=min_score, explain=False)
+            assert [(m.entry_id, m.score) for m in got] == [(m.entry_id, m.score) for m in full]
+    # the holder of the document, born 1953, is found by a query dated 1990 with that number
+    hits = idx.search(queries[3], top_k=1, explain=False)
+    assert hits[0].entry_id == "R3"
+
+
+def test_year_postings_follow_removals() -> None:
+    idx = _namesakes_index()
+    q = make_subject("Q", "Rahimov Jamshid", dob="1980-03-21")
+    before = [m.entry_id for m in idx.search(q, top_k=5, explain=False)]
+    assert before
+    assert idx.remove(before[0])
+    after = [m.entry_id for m in idx.search(q, top_k=5, explain=False)]
+    assert before[0] not in after
+    assert after == [m.entry_id for m in idx.search_exhaustive(q, top_k=5)]
+    for i in range(600):
+        idx.remove(f"R{i}")
+    assert not idx._pair_years and not idx._doc_entries
+    assert all(m.entry_id.startswith("O") for m in idx.search(q, top_k=5, explain=False))

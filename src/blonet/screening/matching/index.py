@@ -15,9 +15,17 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from itertools import combinations
+from typing import Any
 
 from .names import NameToken, ParsedName
-from .score import Match, NameCache, score_bounds, score_subjects, token_similarity
+from .score import (
+    Match,
+    NameCache,
+    mismatch_bound,
+    score_bounds,
+    score_subjects,
+    token_similarity,
+)
 from .subject import Subject
 
 __all__ = ["ScreeningIndex"]
@@ -29,6 +37,9 @@ _SINGLE_POSTING_CAP = 2000  # per-token postings longer than this are not read a
 _RARE_POSTING = 60  # names sharing a rare part are candidates even without a second part
 _UNSEEN_PART_SIM = 0.8  # assumed best similarity of a name part the lookup did not find
 _SHIFT = 24
+# A name pair posted for more entries than this is also kept by year of birth, so that a query
+# with a date reads the entries born within a year of it (and those without a date) first.
+_YEAR_SPLIT = 256
 
 
 def _deletions(key: str) -> set[str]:
@@ -72,6 +83,9 @@ class ScreeningIndex:
         self._single_entries: dict[int, int] = {}
         # entry id -> the key ``namesakes`` counts under (read for every candidate of a search)
         self._main_key: dict[str, int] = {}
+        self._slot_year: list[int | None] = []  # slot -> the entry's year of birth
+        self._pair_years: dict[int, dict[int | None, list[int]]] = {}  # long postings by year
+        self._doc_entries: dict[str, list[str]] = {}  # document number -> entry ids
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -105,6 +119,9 @@ class ScreeningIndex:
         if subject.id in self._entries:
             self.remove(subject.id)
         self._entries[subject.id] = subject
+        year = subject.dob.year if subject.dob is not None else None
+        if subject.doc_number:
+            self._doc_entries.setdefault(subject.doc_number, []).append(subject.id)
         slots: list[int] = []
         codes: set[int] = set()
         singles: set[int] = set()
@@ -114,10 +131,17 @@ class ScreeningIndex:
                 continue
             slot = len(self._slots)
             self._slots.append((subject.id, tids))
+            self._slot_year.append(year)
             slots.append(slot)
             pair_codes = self._pair_codes(tids)
             for code in pair_codes:
-                self._pairs.setdefault(code, []).append(slot)
+                posting = self._pairs.setdefault(code, [])
+                posting.append(slot)
+                years = self._pair_years.get(code)
+                if years is not None:
+                    years.setdefault(year, []).append(slot)
+                elif len(posting) > _YEAR_SPLIT:
+                    self._pair_years[code] = self._by_year(posting)
             for tid in tids:
                 self._singles.setdefault(tid, []).append(slot)
             codes |= pair_codes
@@ -131,15 +155,28 @@ class ScreeningIndex:
         for tid in singles:
             self._single_entries[tid] = self._single_entries.get(tid, 0) + 1
 
+    def _by_year(self, posting: list[int]) -> dict[int | None, list[int]]:
+        years: dict[int | None, list[int]] = {}
+        for slot in posting:
+            years.setdefault(self._slot_year[slot], []).append(slot)
+        return years
+
     def add_many(self, subjects: Iterable[Subject]) -> None:
         for s in subjects:
             self.add(s)
 
     def remove(self, entry_id: str) -> bool:
         """Remove a subject; False if it was not in the index."""
-        if self._entries.pop(entry_id, None) is None:
+        subject = self._entries.pop(entry_id, None)
+        if subject is None:
             return False
         self._main_key.pop(entry_id, None)
+        if subject.doc_number:
+            same_doc = self._doc_entries.get(subject.doc_number, [])
+            if entry_id in same_doc:
+                same_doc.remove(entry_id)
+            if not same_doc:
+                self._doc_entries.pop(subject.doc_number, None)
         codes: set[int] = set()
         singles: set[int] = set()
         for slot in self._entry_slots.pop(entry_id, []):
@@ -148,8 +185,14 @@ class ScreeningIndex:
                 continue
             _, tids = item
             pair_codes = self._pair_codes(tids)
+            year = self._slot_year[slot]
             for code in pair_codes:
                 self._discard(self._pairs, code, slot)
+                years = self._pair_years.get(code)
+                if years is not None:
+                    self._discard(years, year, slot)  # type: ignore[arg-type]
+                    if code not in self._pairs:
+                        del self._pair_years[code]
             for tid in tids:
                 self._discard(self._singles, tid, slot)
             codes |= pair_codes
@@ -165,7 +208,7 @@ class ScreeningIndex:
         return True
 
     @staticmethod
-    def _discard(postings: dict[int, list[int]], code: int, slot: int) -> None:
+    def _discard(postings: dict[Any, list[int]], code: Any, slot: int) -> None:
         lst = postings.get(code)
         if lst is None:
             return
@@ -195,11 +238,21 @@ class ScreeningIndex:
         found.sort(key=lambda x: (-x[1], x[0]))  # ties by id: the same on every run
         return found[:_MAX_TOKENS_PER_QUERY_TOKEN]
 
-    def _candidates(self, name: ParsedName) -> dict[str, float]:
-        """Entry ids with an optimistic estimate of their name similarity."""
+    def _candidates(
+        self,
+        name: ParsedName,
+        years: tuple[int | None, ...] | None = None,
+        deferred: dict[int, float] | None = None,
+    ) -> dict[str, float]:
+        """Entry ids with an optimistic estimate of their name similarity.
+
+        With ``years`` (and ``deferred``), a long posting kept by year of birth contributes
+        only its entries of those years; it is noted in ``deferred`` (code -> estimate) so that
+        the search can bound, or read, the others."""
         toks = [t for t in name.tokens if not t.is_initial]
         matches = [self.similar_tokens(t) for t in toks]
         est: dict[int, float] = {}
+        held_back = False  # a long posting contributed only some years
         for i, j in combinations(range(len(toks)), 2):
             for a, sa in matches[i]:
                 for b, sb in matches[j]:
@@ -209,10 +262,19 @@ class ScreeningIndex:
                     posting = self._pairs.get(code)
                     if posting:
                         value = (sa + sb) / 2
-                        for slot in posting:
-                            if est.get(slot, 0.0) < value:
-                                est[slot] = value
-        fallback = len(toks) == 1 or not est
+                        by_year = self._pair_years.get(code) if years is not None else None
+                        if by_year is not None and deferred is not None and years is not None:
+                            held_back = True
+                            if deferred.get(code, -1.0) < value:
+                                deferred[code] = value
+                            parts = [by_year.get(y, ()) for y in years]
+                        else:
+                            parts = [posting]
+                        for part in parts:
+                            for slot in part:
+                                if est.get(slot, 0.0) < value:
+                                    est[slot] = value
+        fallback = len(toks) == 1 or not (est or held_back)
         for m in matches:
             for a, sa in m:
                 # every name sharing one rare part is a candidate too, so that a second part
@@ -243,11 +305,68 @@ class ScreeningIndex:
         stops when the next bound cannot beat the ``top_k``-th score. Namesakes whose date of
         birth clearly differs are therefore rarely aligned in full.
         """
+        years: tuple[int | None, ...] | None = None
+        deferred: dict[int, float] | None = None
+        if query.dob is not None and self._pair_years:
+            y = query.dob.year
+            years, deferred = (y - 1, y, y + 1, None), {}
         cands: dict[str, float] = {}
         for name in query.names:
-            for eid, value in self._candidates(name).items():
+            for eid, value in self._candidates(name, years, deferred).items():
                 if cands.get(eid, -1.0) < value:
                     cands[eid] = value
+        if deferred and query.doc_number:
+            # an entry with the query's document number is read whatever its date of birth
+            for eid in self._doc_entries.get(query.doc_number, ()):
+                for code in self._entry_codes(eid):
+                    held = deferred.get(code)
+                    if held is not None and cands.get(eid, -1.0) < held:
+                        cands[eid] = held
+        heap: list[tuple[float, str, int]] = []  # the best top_k so far, smallest first
+        cache: NameCache = {}
+        self._score_into(heap, query, cands, top_k, min_score, cache)
+        if deferred:
+            # The entries left out were born two years or more from the query's date and do
+            # not carry its document number: a clear DOB mismatch at best. Read them only if
+            # such a score could still be among the best.
+            ceiling = max(mismatch_bound(query, value) for value in deferred.values())
+            if (
+                ceiling >= min_score
+                and ceiling > 0.0
+                and (len(heap) < top_k or ceiling >= heap[0][0])
+            ):
+                rest: dict[str, float] = {}
+                for code, value in deferred.items():
+                    for slot in self._pairs.get(code, ()):
+                        posted = self._slots[slot]
+                        if posted is None or posted[0] in cands:
+                            continue
+                        if rest.get(posted[0], -1.0) < value:
+                            rest[posted[0]] = value
+                self._score_into(heap, query, rest, top_k, min_score, cache)
+        top = sorted(heap, reverse=True)
+        if explain:
+            return [score_subjects(query, self._entries[e], namesakes=n) for _, e, n in top]
+        return [Match(e, sc) for sc, e, _ in top]
+
+    def _entry_codes(self, entry_id: str) -> set[int]:
+        codes: set[int] = set()
+        for slot in self._entry_slots.get(entry_id, ()):
+            posted = self._slots[slot]
+            if posted is not None:
+                codes |= self._pair_codes(posted[1])
+        return codes
+
+    def _score_into(
+        self,
+        heap: list[tuple[float, str, int]],
+        query: Subject,
+        cands: dict[str, float],
+        top_k: int,
+        min_score: float,
+        cache: NameCache,
+    ) -> None:
+        """Score candidates in order of their bound into ``heap`` (the best ``top_k``)."""
         entries = self._entries
         ids = list(cands)
         counts = [self.namesakes(eid) for eid in ids]
@@ -259,14 +378,10 @@ class ScreeningIndex:
             bounds = heapq.nlargest(_MAX_CANDIDATES, bounds)
         else:
             bounds.sort(reverse=True)
-        heap: list[tuple[float, str, int]] = []  # the best top_k so far, smallest first
-        cache: NameCache = {}
         for bound, eid, n in bounds:
             if bound < min_score or (len(heap) >= top_k and bound <= heap[0][0]):
                 break
-            m = score_subjects(
-                query, self._entries[eid], explain=False, namesakes=n, name_cache=cache
-            )
+            m = score_subjects(query, entries[eid], explain=False, namesakes=n, name_cache=cache)
             if m.score < min_score or m.score <= 0.0:
                 continue
             item = (m.score, eid, n)
@@ -274,10 +389,20 @@ class ScreeningIndex:
                 heapq.heappush(heap, item)
             elif item > heap[0]:
                 heapq.heapreplace(heap, item)
-        top = sorted(heap, reverse=True)
-        if explain:
-            return [score_subjects(query, self._entries[e], namesakes=n) for _, e, n in top]
-        return [Match(e, sc) for sc, e, _ in top]
+
+    def search_exhaustive(
+        self, query: Subject, *, top_k: int = 10, min_score: float = 0.0
+    ) -> list[Match]:
+        """``search`` without reading long postings by year (every candidate bounded): the
+        reference the year-by-year reading is tested against."""
+        cands: dict[str, float] = {}
+        for name in query.names:
+            for eid, value in self._candidates(name).items():
+                if cands.get(eid, -1.0) < value:
+                    cands[eid] = value
+        heap: list[tuple[float, str, int]] = []
+        self._score_into(heap, query, cands, top_k, min_score, {})
+        return [Match(e, sc) for sc, e, _ in sorted(heap, reverse=True)]
 
     def namesakes(self, entry_id: str) -> int:
         """How many entries share the first two name parts of the entry's main name."""

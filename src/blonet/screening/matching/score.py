@@ -415,6 +415,17 @@ def score_bound(query: Subject, entry: Subject, name_bound: float, namesakes: in
     return _squash(s, _name_z(s) + z, _unique(dob, doc, nat, namesakes))
 
 
+def mismatch_bound(query: Subject, name_bound: float) -> float:
+    """An upper bound of the score of any entry whose date of birth clearly differs from the
+    query's and whose document number is not the query's, for a name bound ``name_bound``:
+    every other piece of evidence taken at its best, one namesake."""
+    s = min(1.0, name_bound)
+    pat = 1 if any(n.has_patronymic for n in query.names) else 0
+    nat = 1 if query.nationality else 0
+    z = _other_z(DobMatch.MISMATCH, 0, pat, nat, 1)
+    return _squash(s, _name_z(s) + z, False)
+
+
 def score_bounds(query: Subject, items: Iterable[tuple[Subject, float, int]]) -> list[float]:
     """``score_bound`` of many (entry, name bound, namesakes) at once: the query's part of the
     work is done once (this runs for every candidate of a search)."""
