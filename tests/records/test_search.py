@@ -177,3 +177,30 @@ def test_items_keep_history(kz_officer, record_seizure):
 
     seizure = record_seizure(kz_officer)
     assert SeizureItem.history.filter(seizure_id=seizure.pk).count() == 2
+
+
+def _name_forms_unmemoised(full_name: str) -> tuple[str, str]:
+    """`normalise.name_forms` as it was before its words' forms were memoised."""
+    from blonet.screening.matching.translit import phonetic_key, to_latin
+
+    words = normalise.normalize_text(full_name or "").split()
+    latin = " ".join(to_latin(w) for w in words)
+    keys = " ".join(sorted({phonetic_key(w).lower() for w in words if phonetic_key(w)}))
+    return latin.title(), keys
+
+
+NAMES = [
+    "Курбонов Юсуф", "QURBONOV YUSUF", "Юсуф Курбонов", "Пётр Ёлкин", "Петр Елкин",
+    "Абдыкадыров Бакыт уулу", "Ömer Çelik", "O'Brien-Smith Anne-Marie", "  ", "",
+    "Қасымов Ғалым", "Нұрсұлтан", "İsmail İbrahim", "محمد علی", "Kurbonov Yusuf", "Курбонов",
+    "Ли Мин", "X Æ A-12", "Мамед оглы Рустам", "'Ахмед'", "Анна-Мария Ли",
+]  # fmt: skip
+
+
+def test_memoised_name_forms_equal_the_unmemoised_ones():
+    for _round in range(2):  # the second round comes from the caches
+        for name in NAMES:
+            assert normalise.name_forms(name) == _name_forms_unmemoised(name), name
+    # a word met alone, then inside a name, then again alone
+    for name in ["Ёлкин", "Пётр Ёлкин Ёлкин", "Ёлкин"]:
+        assert normalise.name_forms(name) == _name_forms_unmemoised(name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from functools import lru_cache
 from typing import Any
 
 import pycountry
@@ -59,11 +60,22 @@ def search_words(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=131_072)
+def _word_name_forms(word: str) -> tuple[str, str]:
+    """(Latin form, lower-case phonetic key or "") of one normalised word: names and their
+    words recur (an import of 20,000 rows meets a few hundred distinct ones)."""
+    return to_latin(word), phonetic_key(word).lower()
+
+
+@lru_cache(maxsize=65_536)
 def name_forms(full_name: str) -> tuple[str, str]:
-    """(Latin form, space-separated phonetic keys) of a person's name in any script."""
-    words = normalize_text(full_name or "").split()
-    latin = " ".join(to_latin(w) for w in words)
-    keys = " ".join(sorted({phonetic_key(w).lower() for w in words if phonetic_key(w)}))
+    """(Latin form, space-separated phonetic keys) of a person's name in any script.
+
+    The name is normalised whole (a word's form can depend on its neighbours there), then each
+    word's forms come from `_word_name_forms`; both are memoised (pure functions of text)."""
+    forms = [_word_name_forms(w) for w in normalize_text(full_name or "").split()]
+    latin = " ".join(word_latin for word_latin, _key in forms)
+    keys = " ".join(sorted({key for _latin, key in forms if key}))
     return latin.title(), keys
 
 
