@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import zoneinfo
 from decimal import Decimal
 from typing import Any
@@ -776,3 +777,24 @@ def test_the_cyclic_gc_is_paused_during_a_run_and_left_as_it_was(kz_officer, mon
         (gc.enable if was else gc.disable)()
     assert (len(report.created), during) == (2, [False, False])
     assert broken.errors
+
+
+def test_json_fields_are_the_same_text_as_json_dumps_of_each_value():
+    """`pgcopy._rows` makes the text of a recurring list or empty dict once per batch."""
+    from types import SimpleNamespace
+
+    from blonet.core import pgcopy
+
+    fields = [f for f in Person._meta.concrete_fields
+              if f.attname in ("full_name", "aliases", "handling_codes")]  # fmt: skip
+    values: list[Any] = [[], ["ZZ"], ["ZZ"], {}, {"a": [1, "ё"]}, ["Ёлкин", "Elkin"],
+                         [1, "1"], ["1"], [1], None, ["a", ["b"]], ["a", "b"], ["a,b"],
+                         [True], {}]  # fmt: skip
+    objs = [SimpleNamespace(full_name=f"n{i}", aliases=v, handling_codes=values[-1 - i])
+            for i, v in enumerate(values)]  # fmt: skip
+    rows = pgcopy._rows(fields, objs)
+    names = [f.attname for f in fields]
+    for obj, out in zip(objs, rows, strict=True):
+        assert out[names.index("full_name")] == obj.full_name
+        assert out[names.index("aliases")] == json.dumps(obj.aliases)
+        assert out[names.index("handling_codes")] == json.dumps(obj.handling_codes)

@@ -24,16 +24,30 @@ def _vendor_copy() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _json_text(value: Any, memo: dict[Any, str]) -> str:
+    """`json.dumps(value)`, made once per distinct list of strings (handling codes, transit
+    countries, aliases: the same few values on row after row) or empty dict."""
+    kind = type(value)
+    if (kind is list and all(type(v) is str for v in value)) or (kind is dict and not value):
+        key = (kind, *value)
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = json.dumps(value)
+        return text
+    return json.dumps(value)
+
+
 def _rows(fields: list[models.Field[Any, Any]], objs: list[Any]) -> list[list[Any]]:
     """The fields' values of each object (JSON as its text, which COPY parses as jsonb)."""
     get = operator.attrgetter(*[f.attname for f in fields])
     json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
-    rows = []
-    for obj in objs:
-        row = list(get(obj)) if len(fields) > 1 else [get(obj)]
-        for i in json_at:
-            row[i] = json.dumps(row[i])
-        rows.append(row)
+    one = len(fields) == 1
+    rows: list[list[Any]] = [[get(obj)] if one else list(get(obj)) for obj in objs]
+    if json_at:
+        memo: dict[Any, str] = {}
+        for row in rows:
+            for i in json_at:
+                row[i] = _json_text(row[i], memo)
     return rows
 
 
