@@ -685,11 +685,11 @@ def test_a_failed_write_in_the_writer_thread_rolls_back_the_whole_run(kz_officer
     _with_pipeline(monkeypatch, threaded=True)
     drawn: list[str] = []
 
-    def reference(event: Any) -> str:
+    def reference(pool: Any, event: Any) -> str:
         drawn.append(f"KZ-2026-{len(drawn):08X}" if len(drawn) != 4 else drawn[0])
         return drawn[-1]
 
-    monkeypatch.setattr(bulk, "_reference", reference)
+    monkeypatch.setattr(bulk.RandomPool, "reference", reference)
     before = table_counts()
     report = run(kz_officer, csv_bytes(PIPELINE_ROWS))
     assert report.errors == [
@@ -798,3 +798,27 @@ def test_json_fields_are_the_same_text_as_json_dumps_of_each_value():
         assert out[names.index("full_name")] == obj.full_name
         assert out[names.index("aliases")] == json.dumps(obj.aliases)
         assert out[names.index("handling_codes")] == json.dumps(obj.handling_codes)
+
+
+def test_seizure_references_come_from_random_bytes_drawn_in_blocks(monkeypatch):
+    import os
+    import re
+
+    from blonet.records.io import bulk
+
+    drawn: list[bytes] = []
+
+    def urandom(n: int) -> bytes:
+        drawn.append(real(n))
+        return drawn[-1]
+
+    seizure = Seizure(owner_country_id="KZ", occurred_at=dt.datetime(2026, 3, 1, tzinfo=ALMATY))
+    real = os.urandom
+    monkeypatch.setattr(os, "urandom", urandom)
+    pool = bulk.RandomPool(block=64)
+    refs = [pool.reference(seizure) for _ in range(40)]
+    assert all(re.fullmatch(r"KZ-2026-[0-9A-F]{8}", r) for r in refs)
+    assert len(drawn) == 3  # 160 bytes in blocks of 64: one system call per 16 references
+    # every byte drawn is used once, in order
+    assert "".join(r[-8:] for r in refs) == b"".join(drawn)[:160].hex().upper()
+    assert len(pool.take(100)) == 100 and len(drawn) == 4  # a larger request is one call too
