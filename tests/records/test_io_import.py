@@ -779,6 +779,38 @@ def test_the_cyclic_gc_is_paused_during_a_run_and_left_as_it_was(kz_officer, mon
     assert broken.errors
 
 
+def test_a_seizures_later_rows_give_missing_values_and_differing_ones_are_reported():
+    """`mapping.build` looks only at the columns some row of the seizure fills: the first value
+    may come from a later row, equal values are no conflict, a different one is."""
+    from blonet.records.io import mapping
+
+    rows = [
+        row(seizure_ref="S1", commodity="heroin", quantity="1", unit="kg", conveyance=""),
+        row(seizure_ref="S1", commodity="opium", quantity="2", unit="kg", conveyance="bus",
+            person2_name="Саидов Фаррух", vehicle_plate="777 ABC 02", person1_dob="1979"),
+        row(seizure_ref="S1", commodity="hashish", quantity="3", unit="kg", conveyance="truck",
+            person2_name="Саидов Фаррух", vehicle_plate="778 ABC 02", person1_role="owner",
+            person1_dob="1979"),
+    ]  # fmt: skip
+    groups, _problems = mapping.group_rows(readers.read_source(csv_bytes(rows), "x.csv"))
+    (group,) = groups
+    mapping.build(group)
+    assert group.data["conveyance"] == "bus"
+    assert (group.where["conveyance"][0].number, group.where["conveyance"][1]) == (3, "conveyance")
+    assert [(p.row, p.column, p.value) for p in group.problems] == [
+        (4, "conveyance", "truck"),
+        (4, "vehicle_plate", "778 ABC 02"),
+    ]
+    kinds = [(i["kind"], i["role"], i["data"]) for i in group.involvements]
+    assert ("person", "other", {"full_name": "Саидов Фаррух"}) in kinds
+    assert ("vehicle", "used", {"plate": "777 ABC 02"}) in kinds
+    person1 = next(i for i in group.involvements if i["data"].get("dob"))
+    assert person1["role"] == "owner"  # from row 4, the only one that gives it
+    j = group.involvements.index(person1)
+    assert group.where[f"involvements[{j}].role"][0].number == 4
+    assert len(group.items) == 3
+
+
 def test_json_fields_are_the_same_text_as_json_dumps_of_each_value():
     """`pgcopy._rows` makes the text of a recurring list or empty dict once per batch."""
     from types import SimpleNamespace

@@ -100,7 +100,7 @@ def group_rows(source: Source) -> tuple[list[Group], list[Problem]]:
                 groups[ref] = group
         group.rows.append(row)
         group.seizure_rows.append(row)
-        if any(c in row.values for c in cols.ITEM_COLUMNS):
+        if not row.values.keys().isdisjoint(cols.ITEM_COLUMNS):
             group.item_rows.append(row)
     return out, []
 
@@ -146,7 +146,7 @@ def _first(group: Group, rows: list[Row], column: str) -> tuple[Any, Row | None]
     """The first non-blank value of `column`; a different value on a later row is a problem."""
     if len(rows) == 1:
         value = rows[0].values.get(column)
-        return (None, None) if blank(value) else (value, rows[0])
+        return (None, None) if value is None or blank(value) else (value, rows[0])
     found: Any = None
     at: Row | None = None
     for row in rows:
@@ -155,6 +155,8 @@ def _first(group: Group, rows: list[Row], column: str) -> tuple[Any, Row | None]
             continue
         if at is None:
             found, at = value, row
+        elif type(value) is str and type(found) is str and value == found:
+            continue  # the same text (the common case of a seizure's later rows)
         elif text(value) != text(found):
             group.problem(
                 row,
@@ -165,10 +167,19 @@ def _first(group: Group, rows: list[Row], column: str) -> tuple[Any, Row | None]
     return found, at
 
 
+def _columns_in(rows: list[Row]) -> Any:
+    """The columns with a value on any of `rows` (a column on none of them has no first value
+    and no conflict: skipping it changes nothing)."""
+    if len(rows) == 1:
+        return rows[0].values.keys()
+    return set().union(*(row.values for row in rows))
+
+
 def build(group: Group) -> None:
     """Fill `data`, `items`, `involvements` and `where` of the group."""
     data, where = group.data, group.where
-    for column in cols.SEIZURE_COLUMNS[1:]:
+    present = _columns_in(group.seizure_rows)
+    for column in [c for c in cols.SEIZURE_COLUMNS[1:] if c in present]:
         value, row = _first(group, group.seizure_rows, column)
         if row is None:
             continue
@@ -197,7 +208,7 @@ def build(group: Group) -> None:
         item: dict[str, Any] = {}
         for column in cols.ITEM_COLUMNS:
             value = row.values.get(column)
-            if blank(value):
+            if value is None or blank(value):
                 continue
             if column in CHOICE_COLUMNS:
                 item[column] = choice(value, CHOICE_COLUMNS[column])
@@ -207,12 +218,24 @@ def build(group: Group) -> None:
                 item[column] = text(value)
             where[f"items[{i}].{column}"] = (row, column)
         group.items.append(item)
-    _flat_entities(group)
+    _flat_entities(group, present)
     _sheet_entities(group)
 
 
+@dataclass(frozen=True)
+class _EntityGroup:
+    """One entity column group of a sheet (`person2_…`): its columns and where a missing
+    value belongs."""
+
+    kind: str
+    number: int
+    columns: tuple[tuple[str, str], ...]  # (column, field) of the sheet's columns
+    names: frozenset[str]  # those columns
+    spots: tuple[tuple[str, str], ...]  # (field, column) of every field but the role
+
+
 @functools.lru_cache(maxsize=64)
-def _entity_layout(columns: tuple[str, ...]) -> list[tuple[str, int, list[cols.EntityColumn]]]:
+def _entity_layout(columns: tuple[str, ...]) -> list[_EntityGroup]:
     """The entity column groups among a sheet's columns, in template order."""
     present: dict[tuple[str, int], list[cols.EntityColumn]] = {}
     for name in columns:
@@ -221,30 +244,45 @@ def _entity_layout(columns: tuple[str, ...]) -> list[tuple[str, int, list[cols.E
             present.setdefault((ec.kind, ec.number), []).append(ec)
     order = list(cols.ENTITY_GROUPS)
     keys = sorted(present, key=lambda k: (order.index(k[0]), k[1]))
-    return [(kind, number, present[(kind, number)]) for kind, number in keys]
+    return [
+        _EntityGroup(
+            kind,
+            number,
+            tuple((ec.column, ec.field) for ec in present[(kind, number)]),
+            frozenset(ec.column for ec in present[(kind, number)]),
+            tuple(
+                (name, cols.entity_column_name(kind, number, suffix))
+                for suffix, name in cols.ENTITY_GROUPS[kind]
+                if name != "role"
+            ),
+        )
+        for kind, number in keys
+    ]
 
 
-def _flat_entities(group: Group) -> None:
-    for kind, number, present in _entity_layout(group.columns):
-        if not any(c.column in r.values for r in group.seizure_rows for c in present):
+def _flat_entities(group: Group, present: Any) -> None:
+    """`present`: the columns with a value on any of the group's seizure rows."""
+    for layout in _entity_layout(group.columns):
+        if present.isdisjoint(layout.names):
             continue
+        kind = layout.kind
         payload: dict[str, Any] = {}
-        spots: dict[str, tuple[Row, str]] = {}
+        first = group.first
+        # where a missing value belongs
+        spots: dict[str, tuple[Row, str]] = {name: (first, c) for name, c in layout.spots}
         role, role_at = "", None
-        for suffix, name in cols.ENTITY_GROUPS[kind]:  # where a missing value belongs
-            if name != "role":
-                spots[name] = (group.first, cols.entity_column_name(kind, number, suffix))
         spots_found: dict[str, tuple[Row, str]] = {}
-        for ec in present:
-            column = ec.column
+        for column, field_name in layout.columns:
+            if column not in present:
+                continue
             value, row = _first(group, group.seizure_rows, column)
             if row is None:
                 continue
-            if ec.field == "role":
+            if field_name == "role":
                 role, role_at = choice(value, choices.LinkRole), (row, column)
             else:
-                payload[ec.field] = text(value)
-                spots_found[ec.field] = spots[ec.field] = (row, column)
+                payload[field_name] = text(value)
+                spots_found[field_name] = spots[field_name] = (row, column)
         if not payload:
             if role_at:
                 group.problem(role_at[0], role_at[1], _("A role needs the other columns of it."))
