@@ -12,7 +12,6 @@ def test_login_with_mfa_then_map_finds_kordai_and_counterpart(
     live_server, live_directory, page, settings
 ):
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     from blonet.accounts.models import Posting, User
 
@@ -46,16 +45,10 @@ def test_login_with_mfa_then_map_finds_kordai_and_counterpart(
     assert "Kordai BLO" in popup.inner_text()
     link = popup.locator("a", has_text="Kordai BLO")
     assert (link.get_attribute("href") or "").endswith("/directory/offices/kz-kordai-blo/")
-    # The map pans to show the popup; on a loaded machine a click can land while it moves and
-    # open nothing (seen once in CI at load 4). Click again rather than fail on the animation.
-    for attempt in range(3):
-        link.click()
-        try:
-            page.wait_for_url("**/directory/offices/kz-kordai-blo/", timeout=10_000)
-            break
-        except PlaywrightTimeoutError:
-            if attempt == 2:
-                raise
+    link.click()
+    # In CI, with two test processes and other work on two cores, this navigation has taken
+    # more than 15 s (twice): allow it more time than the default.
+    page.wait_for_url("**/directory/offices/kz-kordai-blo/", timeout=60_000)
     counterpart = page.locator("[data-testid=counterparts]")
     assert "Ak-Zhol" in counterpart.inner_text()
 
