@@ -151,7 +151,7 @@ def _first(group: Group, rows: list[Row], column: str) -> tuple[Any, Row | None]
     at: Row | None = None
     for row in rows:
         value = row.values.get(column)
-        if blank(value):
+        if value is None or (not value.strip() if type(value) is str else blank(value)):
             continue
         if at is None:
             found, at = value, row
@@ -178,11 +178,19 @@ def _columns_in(rows: list[Row]) -> Any:
 def build(group: Group) -> None:
     """Fill `data`, `items`, `involvements` and `where` of the group."""
     data, where = group.data, group.where
-    present = _columns_in(group.seizure_rows)
+    rows = group.seizure_rows
+    present = _columns_in(rows)
+    single = rows[0] if len(rows) == 1 else None  # most seizures: `_first` in short
     for column in [c for c in cols.SEIZURE_COLUMNS[1:] if c in present]:
-        value, row = _first(group, group.seizure_rows, column)
-        if row is None:
-            continue
+        if single is not None:
+            value, row = single.values[column], single
+            if blank(value):
+                continue
+        else:
+            value, at = _first(group, rows, column)
+            if at is None:
+                continue
+            row = at
         if column == "evaluation":
             m = EVALUATION.match(text(value).upper())
             if not m:
@@ -262,6 +270,7 @@ def _entity_layout(columns: tuple[str, ...]) -> list[_EntityGroup]:
 
 def _flat_entities(group: Group, present: Any) -> None:
     """`present`: the columns with a value on any of the group's seizure rows."""
+    single = group.seizure_rows[0] if len(group.seizure_rows) == 1 else None
     for layout in _entity_layout(group.columns):
         if present.isdisjoint(layout.names):
             continue
@@ -275,9 +284,15 @@ def _flat_entities(group: Group, present: Any) -> None:
         for column, field_name in layout.columns:
             if column not in present:
                 continue
-            value, row = _first(group, group.seizure_rows, column)
-            if row is None:
-                continue
+            if single is not None:
+                value, row = single.values[column], single
+                if blank(value):
+                    continue
+            else:
+                value, at = _first(group, group.seizure_rows, column)
+                if at is None:
+                    continue
+                row = at
             if field_name == "role":
                 role, role_at = choice(value, choices.LinkRole), (row, column)
             else:
