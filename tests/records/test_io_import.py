@@ -679,10 +679,12 @@ def test_a_bad_row_in_batch_3_of_5_is_reported_and_the_other_batches_kept(kz_off
 def test_a_failed_write_in_the_writer_thread_rolls_back_the_whole_run(kz_officer, monkeypatch):
     """What the database refuses in a batch reaches the run, which keeps nothing (as when
     written in turn): here the third batch repeats the first one's reference, as a concurrent
-    import of the same seizures would repeat its keys."""
-    from blonet.records.io import bulk
+    import taking a reference between the run's check and its write would (the check, which
+    draws such a reference again, is left out for the test)."""
+    from blonet.records.io import bulk, imports
 
     _with_pipeline(monkeypatch, threaded=True)
+    monkeypatch.setattr(imports, "_free_references", lambda ctx, batch, used: None)
     drawn: list[str] = []
 
     def reference(pool: Any, event: Any) -> str:
@@ -699,6 +701,47 @@ def test_a_failed_write_in_the_writer_thread_rolls_back_the_whole_run(kz_officer
     assert report.created_ids == {}
     assert len(drawn) < 10  # the run stopped at the refused batch
     assert table_counts() == {**before, "audit": before["audit"] + 1}  # the failed run's event
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_a_reference_already_taken_is_drawn_again(
+    kz_officer, record_seizure, monkeypatch, threaded
+):
+    """References repeated inside a batch, across batches, or already in the register are
+    drawn again; the report, the register and the search text carry the new ones."""
+    from blonet.records.filters import SeizureFilter
+    from blonet.records.io import bulk
+    from blonet.records.selectors import seizure_list_visible_to
+
+    _with_pipeline(monkeypatch, threaded=threaded)  # batches of 2
+    stored = record_seizure(kz_officer)
+    real = bulk.RandomPool.reference
+    # draws: P00 (taken in the register), P01, P00 again (P01's), P00 once more, then P02
+    # (batch 2) repeats batch 1's
+    scripted = {0: stored.reference, 1: "KZ-2026-0000AAAA", 2: "KZ-2026-0000AAAA",
+                4: "KZ-2026-0000AAAA"}  # fmt: skip
+    draws: list[str] = []
+
+    def reference(pool: Any, event: Any) -> str:
+        draws.append(scripted.get(len(draws)) or real(pool, event))
+        return draws[-1]
+
+    monkeypatch.setattr(bulk.RandomPool, "reference", reference)
+    report = run(kz_officer, csv_bytes(PIPELINE_ROWS))
+    assert report.errors == []
+    refs = [line.reference for line in report.created]
+    seizures = len({r["seizure_ref"] for r in PIPELINE_ROWS})  # 10 (one has two items)
+    assert len(refs) == seizures == len(set(refs))
+    assert stored.reference not in refs and refs.count("KZ-2026-0000AAAA") == 1
+    assert draws.count("KZ-2026-0000AAAA") == 3 and len(draws) == seizures + 3
+    stored_refs = set(Seizure.objects.values_list("reference", flat=True))
+    assert stored_refs == {*refs, stored.reference}
+    qs = seizure_list_visible_to(user=kz_officer)
+    for ref in refs:
+        found = [x.reference for x in SeizureFilter({"q": ref}, queryset=qs).qs]
+        assert found == [ref]
+        short = ref.rsplit("-", 1)[-1]
+        assert ref in [x.reference for x in SeizureFilter({"q": short}, queryset=qs).qs]
 
 
 def _prepared(ctx: Any, rows: list[dict[str, Any]]) -> list[Any]:
