@@ -167,6 +167,25 @@ def test_a_port_taken_before_the_first_start_is_chosen_again(tmp_path: Path) -> 
         assert fixed.port == given and not fixed.running
 
 
+def test_a_lab_that_fails_to_start_stops_the_servers_it_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from blonet.federation.nats.lab import Lab
+
+    real_start = server.NatsServer.start
+
+    def start(self: server.NatsServer, timeout: float = 10) -> server.NatsServer:
+        if self.name == "UZ":
+            raise server.NatsServerError("nats-server UZ exited with 1")
+        return real_start(self, timeout)
+
+    monkeypatch.setattr(server.NatsServer, "start", start)
+    lab = Lab(tmp_path / "nats", nodes=("REG", "KZ", "UZ"), hub="REG", start=False)
+    with pytest.raises(server.NatsServerError):
+        lab.start()
+    assert not any(s.running for s in lab.servers.values())
+
+
 def test_a_leaf_link_needs_its_password_and_the_hubs_certificate(tmp_path: Path) -> None:
     from blonet.federation.nats.tls import make_lab_tls
 

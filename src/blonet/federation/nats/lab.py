@@ -106,16 +106,22 @@ class Lab:
     # -- lifecycle -----------------------------------------------------------------------------
 
     def start(self, timeout: float = 10) -> Lab:
-        """Start the hub, then the leaves, and wait until every leaf link is up."""
-        hub = self.servers[self.hub].start(timeout)
-        if hub.leaf_url != self.hub_leaf_url:  # the hub had to choose another leaf port
-            assert hub.leaf_url is not None
-            self.hub_leaf_url = hub.leaf_url
+        """Start the hub, then the leaves, and wait until every leaf link is up. If one does
+        not start, those already started are stopped before the error is raised (a fixture
+        that fails in its set-up never gets the lab to stop)."""
+        try:
+            hub = self.servers[self.hub].start(timeout)
+            if hub.leaf_url != self.hub_leaf_url:  # the hub had to choose another leaf port
+                assert hub.leaf_url is not None
+                self.hub_leaf_url = hub.leaf_url
+                for code in self.leaves:
+                    self.servers[code].leaf_remotes = [self.hub_leaf_url]
             for code in self.leaves:
-                self.servers[code].leaf_remotes = [self.hub_leaf_url]
-        for code in self.leaves:
-            self.servers[code].start(timeout)
-        self.wait_leaves(timeout)
+                self.servers[code].start(timeout)
+            self.wait_leaves(timeout)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def wait_leaves(self, timeout: float = 10) -> None:
