@@ -32,6 +32,7 @@ from blonet.records.io.readers import FileProblem, Source, read_source
 from blonet.records.io.report import ImportReport, SeizureLine
 from blonet.records.io.values import shown
 from blonet.records.models import Seizure
+from blonet.records.search import event_search_text
 from blonet.records.services import seizure_record
 from blonet.records.services.common import require_writer, resolve_office
 from blonet.records.services.events import local_zone
@@ -345,21 +346,14 @@ def _free_references(ctx: bulk.Context, batch: list[bulk.Prepared], used: set[st
         for prepared in pending:
             seizure = prepared.seizure
             if seizure.reference in taken or seizure.reference in used:
-                old = seizure.reference
                 seizure.reference = ctx.random.reference(seizure)
-                seizure.search_text = _with_reference(seizure.search_text, old, seizure.reference)
+                seizure.search_text = event_search_text(
+                    seizure, items=prepared.items, entities=[e for _r, _n, e in prepared.links]
+                )
                 again.append(prepared)
             else:
                 used.add(seizure.reference)
         pending = again
-
-
-def _with_reference(text: str, old: str, new: str) -> str:
-    """``search_text`` with the words of reference ``old`` (in full and its last part, as
-    ``search.event_search_text`` writes them) replaced by those of ``new``."""
-    for a, b in ((old, new), (old.rsplit("-", 1)[-1], new.rsplit("-", 1)[-1])):
-        text = text.replace(f" {a.lower()} ", f" {b.lower()} ", 1)
-    return text
 
 
 def _run_service(actor: Any, office: Office, groups: list[Group], report: ImportReport) -> None:

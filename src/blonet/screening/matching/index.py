@@ -310,11 +310,7 @@ class ScreeningIndex:
         if query.dob is not None and self._pair_years:
             y = query.dob.year
             years, deferred = (y - 1, y, y + 1, None), {}
-        cands: dict[str, float] = {}
-        for name in query.names:
-            for eid, value in self._candidates(name, years, deferred).items():
-                if cands.get(eid, -1.0) < value:
-                    cands[eid] = value
+        cands = self._query_candidates(query, years, deferred)
         if deferred and query.doc_number:
             # an entry with the query's document number is read whatever its date of birth
             for eid in self._doc_entries.get(query.doc_number, ()):
@@ -348,6 +344,20 @@ class ScreeningIndex:
         if explain:
             return [score_subjects(query, self._entries[e], namesakes=n) for _, e, n in top]
         return [Match(e, sc) for sc, e, _ in top]
+
+    def _query_candidates(
+        self,
+        query: Subject,
+        years: tuple[int | None, ...] | None = None,
+        deferred: dict[int, float] | None = None,
+    ) -> dict[str, float]:
+        """``_candidates`` of every name of the query, the best estimate per entry."""
+        cands: dict[str, float] = {}
+        for name in query.names:
+            for eid, value in self._candidates(name, years, deferred).items():
+                if cands.get(eid, -1.0) < value:
+                    cands[eid] = value
+        return cands
 
     def _entry_codes(self, entry_id: str) -> set[int]:
         codes: set[int] = set()
@@ -395,13 +405,8 @@ class ScreeningIndex:
     ) -> list[Match]:
         """``search`` without reading long postings by year (every candidate bounded): the
         reference the year-by-year reading is tested against."""
-        cands: dict[str, float] = {}
-        for name in query.names:
-            for eid, value in self._candidates(name).items():
-                if cands.get(eid, -1.0) < value:
-                    cands[eid] = value
         heap: list[tuple[float, str, int]] = []
-        self._score_into(heap, query, cands, top_k, min_score, {})
+        self._score_into(heap, query, self._query_candidates(query), top_k, min_score, {})
         return [Match(e, sc) for sc, e, _ in sorted(heap, reverse=True)]
 
     def namesakes(self, entry_id: str) -> int:
